@@ -1,0 +1,42 @@
+# `make build` and `make test` set everything up on a fresh machine:
+# Debian packages when missing (we run as root), then .venv with the pinned
+# requirements whenever requirements.txt changes.
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/requirements.installed
+DEBIAN_PACKAGES := chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+
+.PHONY: build test check serve schema bench system clean
+
+build: system $(STAMP)
+	$(PY) build.py
+
+test: system $(STAMP)
+	$(PY) -m pytest
+
+check: $(STAMP)
+	$(PY) build.py check
+
+serve: system $(STAMP)
+	$(PY) build.py serve
+
+schema: $(STAMP)
+	$(PY) build.py schema
+
+system:
+	@missing=""; for pkg in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "ok installed" || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(STAMP): requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	cp requirements.txt $(STAMP)
+
+clean:
+	rm -rf site .build .cache .pytest_cache

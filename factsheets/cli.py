@@ -1,0 +1,84 @@
+"""The command line: ``python build.py [check|serve|schema] [options]``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .problems import InvalidInput
+from .schema import card_schema_json
+from .validate import Portfolio, load_portfolio
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("factsheets")
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING - 10 * args.verbose + 10 * args.quiet, format="%(message)s")
+    data_dir = args.data.resolve()
+    try:
+        if args.command == "check":
+            return _check(data_dir)
+        if args.command == "schema":
+            return _write_schema(data_dir)
+        if args.command == "serve":
+            from .serve import serve
+
+            return serve(ROOT, data_dir, args.port)
+        from .publish import build_site
+
+        build_site(load_portfolio(data_dir, ROOT), ROOT, args.out.resolve())
+        return 0
+    except InvalidInput as invalid:
+        _report(invalid, args.format)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the previous output is unchanged", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description="Validate the cards; build the site and PDFs.")
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve", "schema"],
+                        help="build (default): the site with all PDFs; check: validate only; "
+                        "serve: live preview; schema: regenerate data/schema/card.schema.json")
+    parser.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (default: site/)")
+    parser.add_argument("--data", type=Path, default=ROOT / "data", help="data folder (default: data/)")
+    parser.add_argument("--format", choices=["text", "github"], default="text",
+                        help="how problems are printed: text (file:line:col) or github annotations")
+    parser.add_argument("--port", type=int, default=8000, help="serve: the port on localhost")
+    parser.add_argument("-q", "--quiet", action="count", default=0, help="print less")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="print more")
+    return parser
+
+
+def _check(data_dir: Path) -> int:
+    portfolio = load_portfolio(data_dir, ROOT)
+    print(_summary(portfolio))
+    return 0
+
+
+def _summary(portfolio: Portfolio) -> str:
+    programmes = len(portfolio.programmes())
+    return (
+        f"{len(portfolio.cards)} cards valid ({programmes} programme(s), {len(portfolio.cards) - programmes} "
+        f"flagship(s)) in {len(portfolio.languages)} languages: {', '.join(portfolio.languages)}"
+    )
+
+
+def _report(invalid: InvalidInput, output_format: str) -> None:
+    for problem in invalid.problems:
+        print(problem.as_github_annotation() if output_format == "github" else problem, file=sys.stderr)
+    print(f"{len(invalid.problems)} problem(s) found; nothing was built.", file=sys.stderr)
+
+
+def _write_schema(data_dir: Path) -> int:
+    portfolio = load_portfolio(data_dir, ROOT)
+    target = data_dir / "schema" / "card.schema.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(card_schema_json(portfolio.languages), encoding="utf-8")
+    print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+    return 0

@@ -1,0 +1,114 @@
+"""Languages: interface texts from site.yml, and numbers and money per language.
+
+Babel knows each language's separators and currency pattern, so the Dutch
+sheet says "€ 21.200 miljoen" and the English one "€21,200 million" without
+any formatting rules of our own.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import get_args
+
+from babel import Locale
+from babel.numbers import format_currency, format_decimal
+
+from .model import PRECONDITION_GROUPS, Kind, Market, Unit
+
+UI_LABELS = (
+    "domain", "subdomain", "project_name", "summary", "relevance", "dutch_partnerships", "european_partnerships",
+    "timeline", "start", "end", "budget", "includes_flagships", "shares", "capital", "rnd", "public", "private",
+    "trl", "mrl", "preconditions", "relevant", "less_relevant", "not_assessed", "legend",
+    "organisations", "none_listed", "key_figures", "source", "million", "billion",
+    "part_of", "flagships_of", "flagships_total", "total", "pdf_link", "web_link", "qr_alt",
+    "overview", "projects", "comparison", "comparison_caption", "card", "kind", "years", "size",
+    "timeline_chart", "timeline_chart_alt", "budget_chart", "budget_chart_alt",
+    "open_data", "open_data_json", "open_data_csv", "booklet", "booklet_link", "cover_title", "programme",
+    "flagships", "page_of", "skip_to_facts",
+)  # fmt: skip
+"""Interface texts the templates use; each must be in site.yml in every language."""
+
+
+def required_labels() -> list[str]:
+    """Every label key: the interface texts plus one per enum value and precondition."""
+    keys = list(UI_LABELS)
+    keys += [f"kind.{value}" for value in get_args(Kind)]
+    keys += [f"market.{value}" for value in get_args(Market)]
+    keys += [f"unit.{value}" for value in get_args(Unit)]
+    keys += [f"group.{group}" for group in PRECONDITION_GROUPS]
+    keys += [f"precondition.{name}" for names in PRECONDITION_GROUPS.values() for name in names]
+    return keys
+
+
+def label_problems(labels: dict[str, dict[str, str]]) -> Iterator[tuple[str, str]]:
+    """(key, message) for each missing or unknown interface text."""
+    known = required_labels()
+    for key in known:
+        if key not in labels:
+            yield key, "this interface text is missing"
+    for key in labels:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            yield key, "unknown interface text" + (f"; did you mean '{close[0]}'?" if close else "")
+
+
+@dataclass(frozen=True)
+class Language:
+    """Everything a template needs to speak one language."""
+
+    code: str
+    labels: dict[str, dict[str, str]]
+
+    def t(self, key: str, **values: object) -> str:
+        """The interface text ``key`` in this language, with ``{name}`` filled in."""
+        text = self.labels[key][self.code]
+        return text.format(**values) if values else text
+
+    def text(self, localized: dict[str, str] | None) -> str:
+        return localized[self.code] if localized else ""
+
+    def number(self, value: float) -> str:
+        return format_decimal(value, locale=self.code, decimal_quantization=False)
+
+    def percent(self, value: float) -> str:
+        return f"{self.number(value)}%"
+
+    def money_meur(self, value: float) -> str:
+        """A budget in millions of euros: "€ 1.200 miljoen" / "€1,200 million"."""
+        return f"{_euros(value, self.code)} {self.t('million')}"
+
+    def money_compact(self, value_meur: float) -> str:
+        """Large key figures as people say them: "€ 12,6 miljard" / "€12.6 billion"."""
+        if value_meur >= 1000:
+            return f"{_euros(value_meur / 1000, self.code)} {self.t('billion')}"
+        return self.money_meur(value_meur)
+
+    def figure(self, value: float, unit: str) -> str:
+        """A key figure's number with its unit."""
+        if unit == "meur":
+            return self.money_compact(value)
+        if unit == "eur":
+            return _euros(value, self.code)
+        if unit == "percent":
+            return self.percent(value)
+        if unit == "multiplier":
+            return f"{self.number(value)}×"
+        if unit in ("jobs", "fte"):
+            return f"{self.number(value)} {self.t('unit.' + unit)}"
+        return self.number(value)
+
+
+@cache
+def _currency_pattern(code: str) -> str:
+    # The language's own currency pattern, with cents only when there are any.
+    pattern = Locale.parse(code).currency_formats["standard"].pattern
+    return pattern.split(";")[0].replace("0.00", "0.##")
+
+
+def _euros(value: float, code: str) -> str:
+    text = format_currency(value, "EUR", format=_currency_pattern(code), locale=code, currency_digits=False)
+    # A plain space, so that readers and search find "€ 1.200"; templates keep amounts on one line.
+    return text.replace("\xa0", " ")

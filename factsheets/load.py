@@ -1,0 +1,155 @@
+"""Read YAML files safely, keeping the line and column of every key and value.
+
+Only plain YAML is accepted: no tags (they can construct objects), no anchors
+or aliases (they hide where a value comes from and allow "billion laughs"),
+no duplicate keys (the last one would silently win).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import InvalidInput, Problem
+
+MAX_FILE_BYTES = 256 * 1024
+"""A card is a page of text; anything far larger is a mistake or an attack."""
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """A YAML file's data with the position of each value and each key."""
+
+    file: str
+    data: Any
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: Path_, *, of_key: bool = False) -> tuple[int, int]:
+        """The closest known position for ``path``: its key, its value, or an ancestor's."""
+        table = self.keys if of_key else self.values
+        while path:
+            if path in table:
+                return table[path]
+            if path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get((), (1, 1))
+
+
+class _Refused(Exception):
+    def __init__(self, mark: yaml.Mark, message: str) -> None:
+        self.mark = mark
+        self.message = message
+
+
+class _PlainYamlLoader(yaml.SafeLoader):
+    """A safe loader that refuses tags, anchors and aliases where they appear."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(event.start_mark, f"aliases (*{event.anchor}) are not allowed; write the value out")
+        if getattr(event, "anchor", None):
+            raise _Refused(event.start_mark, f"anchors (&{event.anchor}) are not allowed; write the value out")
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):
+            raise _Refused(event.start_mark, f"YAML tags ({tag}) are not allowed; write a plain value")
+        return super().compose_node(parent, index)
+
+
+def display_name(path: Path, root: Path) -> str:
+    """The path as editors see it in the repository: relative, with forward slashes."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_yaml(path: Path, root: Path) -> Document:
+    """Read one YAML file into a Document, or raise InvalidInput naming the place."""
+    name = display_name(path, root)
+    text = _read_text(path, name)
+    if not text.strip():
+        raise InvalidInput([Problem(name, 1, 1, "", "the file is empty")])
+    loader = _PlainYamlLoader(text)
+    try:
+        node = loader.get_single_node()
+    except _Refused as refused:
+        raise InvalidInput([_problem_at(name, refused.mark, refused.message)]) from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = f"invalid YAML: {error.problem or error.context}"
+        raise InvalidInput([_problem_at(name, mark, message)]) from None
+    except yaml.YAMLError as error:
+        raise InvalidInput([Problem(name, 1, 1, "", f"invalid YAML: {error}")]) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise InvalidInput([Problem(name, 1, 1, "", "the file holds no data")])
+    document = Document(name, None)
+    problems: list[Problem] = []
+    document.data = _to_python(node, (), document, problems, yaml.SafeLoader(""))
+    if problems:
+        raise InvalidInput(problems)
+    return document
+
+
+def _read_text(path: Path, name: str) -> str:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        message = f"the file is {size // 1024} KiB; a card may be at most {MAX_FILE_BYTES // 1024} KiB"
+        raise InvalidInput([Problem(name, 1, 1, "", message)])
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        col = error.start - (before.rfind(b"\n") + 1) + 1
+        message = f"the file is not UTF-8 (byte 0x{raw[error.start]:02x}); save it as UTF-8"
+        raise InvalidInput([Problem(name, line, col, "", message)]) from None
+    return text.removeprefix("\ufeff")
+
+
+def _problem_at(name: str, mark: yaml.Mark | None, message: str) -> Problem:
+    if mark is None:
+        return Problem(name, 1, 1, "", message)
+    return Problem(name, mark.line + 1, mark.column + 1, "", message)
+
+
+def _to_python(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem], constructor: Any) -> Any:
+    doc.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = constructor.construct_object(key_node)
+            line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            if not isinstance(key, str):
+                problems.append(Problem(doc.file, line, col, dotted(path), f"keys must be names, got {key!r}"))
+                continue
+            if key in result:
+                first_line = doc.keys[path + (key,)][0]
+                message = f"duplicate key '{key}' (first given on line {first_line})"
+                problems.append(Problem(doc.file, line, col, dotted(path + (key,)), message))
+                continue
+            doc.keys[path + (key,)] = (line, col)
+            result[key] = _to_python(value_node, path + (key,), doc, problems, constructor)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(item, path + (i,), doc, problems, constructor) for i, item in enumerate(node.value)]
+    return constructor.construct_object(node)
+
+
+def dotted(path: Path_) -> str:
+    """A field path as editors write it: ``organisations[0].name``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+

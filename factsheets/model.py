@@ -1,0 +1,279 @@
+"""The typed model of a card and of the portfolio-wide settings.
+
+The card format is the public contract in ``card-format.md``. Every field has
+a description: it feeds the JSON schema that editors' text editors use and
+the field reference in the editor's guide.
+
+Texts are maps with one entry per configured language. The languages are
+configured once, in ``data/site.yml``, and reach the validators through
+pydantic's validation context (``{"languages": [...]}``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MAX_SLUG_LENGTH = 64
+
+
+def _check_slug(value: str) -> str:
+    if not SLUG.match(value) or len(value) > MAX_SLUG_LENGTH:
+        raise PydanticCustomError(
+            "slug",
+            "'{value}' is not a valid id: use lower-case a-z, 0-9 and single hyphens, at most {limit} characters",
+            {"value": value[:80], "limit": MAX_SLUG_LENGTH},
+        )
+    return value
+
+
+def _check_languages(value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+    languages = (info.context or {}).get("languages")
+    if not languages:
+        return value
+    unknown = [key for key in value if key not in languages]
+    if unknown:
+        raise PydanticCustomError(
+            "unknown_language",
+            "unknown language '{key}' (the site's languages are {languages})",
+            {"key": unknown[0], "languages": ", ".join(languages)},
+        )
+    for language in languages:
+        if language not in value:
+            raise PydanticCustomError("missing_translation", "the '{language}' text is missing", {"language": language})
+        if not value[language].strip():
+            raise PydanticCustomError("empty_translation", "the '{language}' text is empty", {"language": language})
+    return value
+
+
+def _check_web_address(value: str) -> str:
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
+        raise PydanticCustomError("web_address", "expected a web address starting with https:// or http://", {})
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_check_slug), Field(max_length=200, json_schema_extra={"pattern": SLUG.pattern})]
+Text = Annotated[
+    dict[str, str],
+    AfterValidator(_check_languages),
+    # The languages come from site.yml, so the schema fills in this definition.
+    WithJsonSchema({"type": "object", "x-localized-text": True}),
+]
+WebAddress = Annotated[str, AfterValidator(_check_web_address)]
+Mark = Literal["relevant", "less_relevant"]
+Market = Literal["exploration", "partly_operational", "operational"]
+Unit = Literal["meur", "eur", "jobs", "fte", "percent", "multiplier", "count"]
+Kind = Literal["programme", "flagship"]
+
+
+class Strict(BaseModel):
+    """Strict types (a quoted "1200" is text, not a number) and no unknown keys."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Budget(Strict):
+    total_meur: float = Field(
+        gt=0,
+        description="Projectomvang: the project's total size in millions of euros. Example: 1200",
+    )
+    includes_flagships: bool = Field(
+        False,
+        description="Programmes only: true when the total includes the budgets of its flagships. Example: true",
+    )
+
+
+class Timeline(Strict):
+    start: int = Field(ge=1900, le=2200, description="The year the project starts. Example: 2026")
+    end: int = Field(ge=1900, le=2200, description="The year the project ends, not before start. Example: 2030")
+
+    @field_validator("end")
+    @classmethod
+    def _not_before_start(cls, end: int, info: ValidationInfo) -> int:
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise PydanticCustomError("order", "the end year {end} is before the start year {start}", {"end": end, "start": start})
+        return end
+
+
+def _share(description: str) -> Any:
+    return Field(ge=0, le=100, description=description)
+
+
+class Shares(Strict):
+    capital: int = _share("Aandeel Kapitaal: percentage for capital; capital + rnd = 100. Example: 35")
+    rnd: int = _share("Aandeel R&D: percentage for research and development; capital + rnd = 100. Example: 65")
+    public: int = _share("Aandeel Publiek: percentage of public money; public + private = 100. Example: 30")
+    private: int = _share("Aandeel Privaat: percentage of private money; public + private = 100. Example: 70")
+
+    @field_validator("rnd")
+    @classmethod
+    def _capital_and_rnd_make_100(cls, rnd: int, info: ValidationInfo) -> int:
+        return _adds_up_to_100("capital", info.data.get("capital"), "rnd", rnd)
+
+    @field_validator("private")
+    @classmethod
+    def _public_and_private_make_100(cls, private: int, info: ValidationInfo) -> int:
+        return _adds_up_to_100("public", info.data.get("public"), "private", private)
+
+
+def _adds_up_to_100(first: str, first_value: int | None, second: str, second_value: int) -> int:
+    if first_value is not None and first_value + second_value != 100:
+        raise PydanticCustomError(
+            "shares_sum",
+            "{first} + {second} must add up to 100, got {a} + {b} = {total}",
+            {"first": first, "second": second, "a": first_value, "b": second_value, "total": first_value + second_value},
+        )
+    return second_value
+
+
+class TRL(Strict):
+    min: int = Field(ge=1, le=9, description="Lowest Technology Readiness Level, 1 to 9. Example: 6")
+    max: int = Field(ge=1, le=9, description="Highest Technology Readiness Level, 1 to 9, not below min. Example: 7")
+
+    @field_validator("max")
+    @classmethod
+    def _not_below_min(cls, high: int, info: ValidationInfo) -> int:
+        low = info.data.get("min")
+        if low is not None and high < low:
+            raise PydanticCustomError("order", "max {high} is below min {low}", {"high": high, "low": low})
+        return high
+
+
+class Readiness(Strict):
+    trl: TRL = Field(description="Technology Readiness Level range. Example: {min: 6, max: 7}")
+    market: Market = Field(
+        description="Market Readiness Level: exploration (Verkenning), partly_operational (Deels operationeel) "
+        "or operational (Operationeel). Example: operational"
+    )
+
+
+PRECONDITION_GROUPS: dict[str, tuple[str, ...]] = {
+    "infrastructure": ("digital_infrastructure", "spatial_constraints", "nitrogen_space", "test_capacity"),
+    "energy": ("grid_congestion", "energy_costs"),
+    "talent": ("labour_shortage", "talent"),
+    "regulation": ("permits", "regulation", "regulatory_burden"),
+    "other": ("taxation", "financing", "launching_customer", "certification", "other"),
+}
+"""Randvoorwaarden: the fixed grid of 16 conditions in 5 groups, in sheet order."""
+
+_MARK_HELP = "relevant or less_relevant; leave the key out when it is not assessed"
+
+
+class Preconditions(Strict):
+    digital_infrastructure: Mark | None = Field(None, description=f"Digitale infrastructuur: {_MARK_HELP}")
+    spatial_constraints: Mark | None = Field(None, description=f"Ruimtelijke beperkingen: {_MARK_HELP}")
+    nitrogen_space: Mark | None = Field(None, description=f"Stikstofruimte: {_MARK_HELP}")
+    test_capacity: Mark | None = Field(None, description=f"Testcapaciteit: {_MARK_HELP}")
+    grid_congestion: Mark | None = Field(None, description=f"Netcongestie: {_MARK_HELP}")
+    energy_costs: Mark | None = Field(None, description=f"Energiekosten: {_MARK_HELP}")
+    labour_shortage: Mark | None = Field(None, description=f"Arbeidstekort: {_MARK_HELP}")
+    talent: Mark | None = Field(None, description=f"Talent: {_MARK_HELP}")
+    permits: Mark | None = Field(None, description=f"Vergunningen: {_MARK_HELP}")
+    regulation: Mark | None = Field(None, description=f"Regelgeving: {_MARK_HELP}")
+    regulatory_burden: Mark | None = Field(None, description=f"Regeldruk: {_MARK_HELP}")
+    taxation: Mark | None = Field(None, description=f"Fiscaliteit: {_MARK_HELP}")
+    financing: Mark | None = Field(None, description=f"Financiering: {_MARK_HELP}")
+    launching_customer: Mark | None = Field(None, description=f"Launching customer: {_MARK_HELP}")
+    certification: Mark | None = Field(None, description=f"Certificering: {_MARK_HELP}")
+    other: Mark | None = Field(None, description=f"Overig: {_MARK_HELP}")
+
+
+class Organisation(Strict):
+    name: str = Field(min_length=1, max_length=200, description="The organisation's name. Example: Leyden Labs")
+    role: Text | None = Field(None, description="Its role in the project. Example: {nl: penvoerder, en: lead}")
+    url: WebAddress | None = Field(None, description="Its website, http(s) only. Example: https://example.org")
+
+
+class KeyFigure(Strict):
+    value: float = Field(description="The figure as a plain number. Example: 8.6")
+    unit: Unit = Field(
+        description="What the number counts: meur (millions of euros), eur, jobs, fte, percent, multiplier "
+        "or count. Example: percent"
+    )
+    label: Text = Field(description="What the figure means, without the number. Example: expected yearly growth")
+    year: int | None = Field(None, ge=1900, le=2200, description="The year the figure refers to. Example: 2035")
+    source: Text | None = Field(None, description="Where the figure comes from. Example: {nl: Doorrekening KPMG}")
+
+
+class Card(Strict):
+    """One investment project: a programme or one of its flagships."""
+
+    id: Slug = Field(description="The card's id, equal to its file name. Example: infectieziekten")
+    kind: Kind = Field(description="programme, or flagship (part of a programme). Example: flagship")
+    parent: Slug | None = Field(
+        None,
+        validate_default=True,
+        description="Flagships only: the id of their programme. Example: biotech-nexus",
+    )
+    order: int | None = Field(None, ge=0, le=10_000, description="Position among its siblings. Example: 1")
+    domain: Text = Field(description="Domein. Example: {nl: Life sciences en Biotech, en: Life Sciences and Biotech}")
+    subdomain: Text = Field(description="Sub-domein. Example: {nl: Life sciences en Biotech}")
+    title: Text = Field(description="The card's heading. Example: {nl: Infectieziekten, en: Infectious Diseases}")
+    project_name: Text = Field(description="Project naam. Example: {nl: 'Flagship Biotech Nexus: Infectieziekten'}")
+    summary: Text = Field(description="The introduction, in Markdown.")
+    relevance: Text = Field(description="Strategische relevantie en maatschappelijke baten, in Markdown.")
+    dutch_partnerships: Text = Field(description="Koppeling aan Nederlandse samenwerkingen, in Markdown.")
+    european_partnerships: Text = Field(description="Koppeling aan Europese samenwerkingen, in Markdown.")
+    budget: Budget = Field(description="Projectomvang. Example: {total_meur: 1200}")
+    timeline: Timeline = Field(description="Tijdlijn: start and end year. Example: {start: 2026, end: 2030}")
+    shares: Shares = Field(description="Aandeel %: two splits that each add up to 100.")
+    readiness: Readiness = Field(description="Technology and market readiness.")
+    preconditions: Preconditions = Field(
+        default_factory=Preconditions,
+        description="Randvoorwaarden: each of the 16 conditions relevant or less_relevant; left out = not assessed.",
+    )
+    organisations: list[Organisation] = Field(
+        default_factory=list, max_length=100, description="Betrokken bedrijven en instellingen (may be empty)."
+    )
+    key_figures: list[KeyFigure] = Field(
+        default_factory=list, max_length=20, description="Headline figures stated in the texts (optional)."
+    )
+
+    @field_validator("parent")
+    @classmethod
+    def _parent_matches_kind(cls, parent: str | None, info: ValidationInfo) -> str | None:
+        kind = info.data.get("kind")
+        if kind == "flagship" and parent is None:
+            raise PydanticCustomError("parent", "a flagship needs the id of its programme as parent", {})
+        if kind == "programme" and parent is not None:
+            raise PydanticCustomError("parent", "a programme has no parent; remove this line", {})
+        return parent
+
+    @field_validator("budget")
+    @classmethod
+    def _includes_flagships_only_for_programmes(cls, budget: Budget, info: ValidationInfo) -> Budget:
+        if budget.includes_flagships and info.data.get("kind") == "flagship":
+            raise PydanticCustomError("includes", "includes_flagships is for programmes only", {})
+        return budget
+
+
+LABEL_HELP = "A text per language for the interface, e.g. {nl: Tijdlijn, en: Timeline}"
+
+
+class SiteSettings(Strict):
+    """Portfolio-wide settings: data/site.yml."""
+
+    languages: list[Slug] = Field(min_length=1, description="The site's languages; the first is the default.")
+    name: Text = Field(description="The portfolio's name. Example: {nl: Biotech Nexus, en: Biotech Nexus}")
+    tagline: Text = Field(description="The portfolio's closing line, on sheets and the site.")
+    description: Text = Field(description="One sentence about the portfolio, for the home page and search engines.")
+    publisher: Text = Field(description="Who publishes the portfolio.")
+    base_url: WebAddress = Field(description="The public address of the site, ending in /. Example: https://…/")
+    labels: dict[str, Text] = Field(description=LABEL_HELP)
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]

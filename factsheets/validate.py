@@ -1,0 +1,239 @@
+"""Validate the loaded files into a Portfolio, collecting every problem first.
+
+Each problem points at the line and column an editor has to change. Rules
+that concern one card live in the model; rules across cards (ids, parents,
+programme totals) live here.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+
+from .i18n import label_problems
+from .load import Document, display_name, dotted, load_yaml
+from .model import Card, SiteSettings
+from .problems import InvalidInput, Problem
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """The validated portfolio: its settings and its cards in programme order."""
+
+    settings: SiteSettings
+    cards: tuple[Card, ...]
+
+    @property
+    def languages(self) -> list[str]:
+        return self.settings.languages
+
+    def card(self, card_id: str) -> Card:
+        return next(card for card in self.cards if card.id == card_id)
+
+    def programmes(self) -> list[Card]:
+        return [card for card in self.cards if card.kind == "programme"]
+
+    def flagships_of(self, programme: Card) -> list[Card]:
+        return [card for card in self.cards if card.parent == programme.id]
+
+    def flagships_total_meur(self, programme: Card) -> float:
+        return sum(card.budget.total_meur for card in self.flagships_of(programme))
+
+
+def load_portfolio(data_dir: Path, root: Path) -> Portfolio:
+    """Load and validate ``data_dir/site.yml`` and ``data_dir/cards/*.yml``.
+
+    Raises InvalidInput with every problem in every file.
+    """
+    problems: list[Problem] = []
+    settings, languages = _load_settings(data_dir / "site.yml", root, problems)
+    cards: list[tuple[Card, Document]] = []
+    for path in _card_files(data_dir / "cards", root, problems):
+        try:
+            document = load_yaml(path, root)
+        except InvalidInput as invalid:
+            problems.extend(invalid.problems)
+            continue
+        card = _validate(Card, document, languages, problems)
+        if card is not None:
+            cards.append((card, document))
+    problems.extend(_cross_card_problems(cards))
+    if problems or settings is None:
+        raise InvalidInput(problems)
+    return Portfolio(settings, tuple(_programme_order([card for card, _ in cards])))
+
+
+def _load_settings(path: Path, root: Path, problems: list[Problem]) -> tuple[SiteSettings | None, list[str] | None]:
+    try:
+        document = load_yaml(path, root)
+    except FileNotFoundError:
+        problems.append(Problem(path.name, 1, 1, "", "the portfolio's settings file is missing"))
+        return None, None
+    except InvalidInput as invalid:
+        problems.extend(invalid.problems)
+        return None, None
+    raw_languages = document.data.get("languages") if isinstance(document.data, dict) else None
+    languages = raw_languages if isinstance(raw_languages, list) and all(isinstance(x, str) for x in raw_languages) else None
+    settings = _validate(SiteSettings, document, languages, problems)
+    if settings is not None:
+        for key, message in label_problems(settings.labels):
+            line, col = document.position(("labels", key), of_key=True)
+            problems.append(Problem(document.file, line, col, f"labels.{key}", message))
+    return settings, languages
+
+
+def _card_files(cards_dir: Path, root: Path, problems: list[Problem]) -> list[Path]:
+    if not cards_dir.is_dir():
+        problems.append(Problem(cards_dir.as_posix(), 1, 1, "", "the cards folder is missing"))
+        return []
+    for stray in sorted(cards_dir.glob("*.yaml")):
+        # A card saved with the wrong extension would otherwise vanish from the site unnoticed.
+        problems.append(Problem(display_name(stray, root), 1, 1, "", "card files end in .yml; rename this file"))
+    return sorted(cards_dir.glob("*.yml"))
+
+
+def _validate(model: type[BaseModel], document: Document, languages: list[str] | None, problems: list[Problem]) -> Any:
+    try:
+        return model.model_validate(document.data, context={"languages": languages})
+    except ValidationError as error:
+        problems.extend(_problem(document, model, detail) for detail in error.errors(include_url=False))
+        return None
+
+
+def _problem(document: Document, model: type[BaseModel], detail: Any) -> Problem:
+    loc = tuple(detail["loc"])
+    kind = detail["type"]
+    if kind == "extra_forbidden":
+        line, col = document.position(loc, of_key=True)
+        message = f"unknown field '{loc[-1]}'{_suggestion(model, loc)}"
+    elif kind == "missing":
+        line, col = document.position(loc[:-1])
+        message = "this required field is missing"
+    else:
+        line, col = document.position(loc)
+        message = _message(kind, detail)
+    return Problem(document.file, line, col, dotted(loc), message)
+
+
+def _got(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _message(kind: str, detail: dict[str, Any]) -> str:
+    got = _got(detail.get("input"))
+    ctx = detail.get("ctx") or {}
+    messages = {
+        "float_type": f"expected a number, got {got}",
+        "float_parsing": f"expected a number, got {got}",
+        "int_type": f"expected a whole number, got {got}",
+        "int_parsing": f"expected a whole number, got {got}",
+        "int_from_float": f"expected a whole number, got {got}",
+        "string_type": f"expected text, got {got}",
+        "bool_type": f"expected true or false, got {got}",
+        "dict_type": f"expected a map of fields, got {got}",
+        "model_type": f"expected a map of fields, got {got}",
+        "model_attributes_type": f"expected a map of fields, got {got}",
+        "list_type": f"expected a list, got {got}",
+        "literal_error": f"expected one of {ctx.get('expected')}, got {got}",
+        "greater_than": f"must be greater than {ctx.get('gt')}, got {got}",
+        "greater_than_equal": f"must be at least {ctx.get('ge')}, got {got}",
+        "less_than_equal": f"must be at most {ctx.get('le')}, got {got}",
+        "string_too_short": "must not be empty",
+        "string_too_long": f"is too long: at most {ctx.get('max_length')} characters",
+        "too_short": f"needs at least {ctx.get('min_length')} item(s)",
+        "too_long": f"has too many items: at most {ctx.get('max_length')}",
+        "finite_number": f"expected a finite number, got {got}",
+    }
+    return messages.get(kind, detail["msg"])
+
+
+def _suggestion(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    parent = _model_at(model, loc[:-1])
+    if parent is None:
+        return ""
+    close = difflib.get_close_matches(str(loc[-1]), list(parent.model_fields), n=1, cutoff=0.5)
+    return f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(parent.model_fields)}"
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part) if _is_model(current) else None
+        if field is None:
+            return None
+        current = _inner_model(field.annotation)
+    return current if _is_model(current) else None
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if _is_model(annotation):
+        return annotation
+    return next((found for arg in get_args(annotation) if (found := _inner_model(arg))), None)
+
+
+def _is_model(value: Any) -> bool:
+    return isinstance(value, type) and issubclass(value, BaseModel)
+
+
+def _cross_card_problems(cards: list[tuple[Card, Document]]) -> list[Problem]:
+    problems: list[Problem] = []
+    by_id: dict[str, tuple[Card, Document]] = {}
+    for card, document in cards:
+        line, col = document.position(("id",))
+        stem = Path(document.file).stem
+        if card.id != stem:
+            problems.append(Problem(document.file, line, col, "id", f"'{card.id}' must equal the file name '{stem}'"))
+        if card.id in by_id:
+            other = by_id[card.id][1].file
+            problems.append(Problem(document.file, line, col, "id", f"'{card.id}' is also the id of {other}"))
+        else:
+            by_id[card.id] = (card, document)
+    for card, document in cards:
+        if card.parent is None:
+            continue
+        line, col = document.position(("parent",))
+        parent = by_id.get(card.parent)
+        if parent is None:
+            problems.append(Problem(document.file, line, col, "parent", f"there is no card with id '{card.parent}'"))
+        elif parent[0].kind != "programme":
+            problems.append(Problem(document.file, line, col, "parent", f"'{card.parent}' is not a programme"))
+    for card, document in cards:
+        if card.kind == "programme" and card.budget.includes_flagships:
+            problems.extend(_programme_total_problems(card, document, [c for c, _ in cards if c.parent == card.id]))
+    return problems
+
+
+def _programme_total_problems(programme: Card, document: Document, flagships: list[Card]) -> list[Problem]:
+    if not flagships:
+        line, col = document.position(("budget", "includes_flagships"))
+        message = "is true, but no flagship names this programme as its parent"
+        return [Problem(document.file, line, col, "budget.includes_flagships", message)]
+    flagship_sum = sum(card.budget.total_meur for card in flagships)
+    if flagship_sum > programme.budget.total_meur:
+        line, col = document.position(("budget", "total_meur"))
+        message = (
+            f"{programme.budget.total_meur:g} is less than its {len(flagships)} flagships together "
+            f"({flagship_sum:g}), which it says it includes"
+        )
+        return [Problem(document.file, line, col, "budget.total_meur", message)]
+    return []
+
+
+def _programme_order(cards: list[Card]) -> list[Card]:
+    """Programmes, each followed by its flagships; by ``order``, then id."""
+
+    def position(card: Card) -> tuple[int, str]:
+        return (card.order if card.order is not None else 10_001, card.id)
+
+    ordered: list[Card] = []
+    for programme in sorted((c for c in cards if c.kind == "programme"), key=position):
+        ordered.append(programme)
+        ordered.extend(sorted((c for c in cards if c.parent == programme.id), key=position))
+    return ordered
