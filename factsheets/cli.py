@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .problems import InvalidInput
+from .problems import BuildError, InvalidInput
 from .schema import card_schema_json
 from .validate import Portfolio, load_portfolio
 
@@ -17,7 +17,11 @@ log = logging.getLogger("factsheets")
 
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING - 10 * args.verbose + 10 * args.quiet, format="%(message)s")
+    level = logging.WARNING - 10 * args.verbose + 10 * args.quiet
+    logging.basicConfig(level=level, format="%(message)s")
+    # The libraries' own progress is noise unless asked for twice (-vv).
+    for library in ("weasyprint", "fontTools", "mkdocs", "mkdocs_static_i18n"):
+        logging.getLogger(library).setLevel(level if args.verbose > 1 else max(level, logging.WARNING))
     data_dir = args.data.resolve()
     try:
         if args.command == "check":
@@ -34,6 +38,10 @@ def main(argv: list[str]) -> int:
         return 0
     except InvalidInput as invalid:
         _report(invalid, args.format)
+        return 1
+    except BuildError as error:
+        print(f"build failed: {error}", file=sys.stderr)
+        print("nothing was published; the previous output is unchanged", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; the previous output is unchanged", file=sys.stderr)

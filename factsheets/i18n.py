@@ -27,7 +27,7 @@ UI_LABELS = (
     "overview", "projects", "comparison", "comparison_caption", "card", "kind", "years", "size",
     "timeline_chart", "timeline_chart_alt", "budget_chart", "budget_chart_alt",
     "open_data", "open_data_json", "open_data_csv", "booklet", "booklet_link", "cover_title", "programme",
-    "flagships", "page_of", "skip_to_facts",
+    "flagships", "page_of", "skip_to_facts", "not_found_title", "not_found_text",
 )  # fmt: skip
 """Interface texts the templates use; each must be in site.yml in every language."""
 

@@ -32,3 +32,7 @@ class InvalidInput(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(set(problems))
         super().__init__(f"{len(self.problems)} problem(s)")
+
+
+class BuildError(Exception):
+    """The build cannot finish (a sheet that does not fit, a site MkDocs refuses); the message says why."""

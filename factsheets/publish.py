@@ -1,0 +1,175 @@
+"""Publish: the docs tree for MkDocs, the MkDocs build, the PDFs, the open data, one atomic swap.
+
+Everything is written into a staging folder beside the output; the output is
+replaced only when every step succeeded, so a failed or interrupted build
+leaves the previous site exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .pdf import write_pdfs
+from .problems import BuildError
+from .render import CARDS_FOLDER, Renderer, booklet_path, inside, language_prefix, page_url, pdf_path
+from .validate import Portfolio
+
+log = logging.getLogger(__name__)
+
+
+def build_site(portfolio: Portfolio, root: Path, out: Path) -> None:
+    """Build the whole site with all PDFs into ``out``, replacing it only on success."""
+    _default_source_date_epoch(root)
+    renderer = Renderer(portfolio, root / "templates")
+    with tempfile.TemporaryDirectory(prefix="factsheets-") as work, _staging(out) as stage:
+        docs = Path(work) / "docs"
+        log.info("render: %d cards in %d languages", len(portfolio.cards), len(portfolio.languages))
+        write_docs_tree(renderer, root, docs)
+        log.info("mkdocs: building the site")
+        run_mkdocs(portfolio, root, docs, stage, Path(work))
+        log.info("pdf: sheets and booklets")
+        write_pdfs(renderer, root, stage, root / ".cache" / "sheets")
+        write_open_data(portfolio, stage)
+    log.info("published %s", out)
+
+
+def _default_source_date_epoch(root: Path) -> None:
+    """Date the build by the last commit, so that the same sources give the same bytes."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        return
+    result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True)
+    os.environ["SOURCE_DATE_EPOCH"] = result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else "0"
+
+
+@contextlib.contextmanager
+def _staging(out: Path) -> Iterator[Path]:
+    """A fresh folder beside ``out`` that replaces it when the block succeeds, and vanishes otherwise."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        yield stage
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    old = out.parent / f".{out.name}.old-{stage.name.rsplit('-', 1)[-1]}"
+    if out.exists():
+        out.rename(old)
+    stage.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_docs_tree(renderer: Renderer, root: Path, docs: Path) -> None:
+    """The tree MkDocs reads: ``<lang>/`` pages (rendered and hand-written) and shared assets."""
+    portfolio = renderer.portfolio
+    for code in portfolio.languages:
+        folder = docs / code
+        shutil.copytree(root / "content" / code, folder, dirs_exist_ok=True)
+        (folder / "index.md").write_text(renderer.overview_page(code), encoding="utf-8")
+        for card in portfolio.cards:
+            target = inside(folder, f"{CARDS_FOLDER}/{card.id}.md")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(renderer.card_page(card, code), encoding="utf-8")
+    shutil.copytree(root / "templates" / "assets", docs / "assets")
+
+
+def run_mkdocs(portfolio: Portfolio, root: Path, docs: Path, site: Path, work: Path) -> None:
+    """Run MkDocs on ``mkdocs.yml``, completed with this build's folders and navigation."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    config_file = work / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(mkdocs_config(portfolio, root, docs, site), allow_unicode=True))
+    try:
+        build(load_config(str(config_file)))
+    except (Abort, ConfigurationError) as error:
+        raise BuildError(f"MkDocs could not build the site: {error}") from None
+
+
+
+def mkdocs_config(portfolio: Portfolio, root: Path, docs: Path, site: Path) -> dict[str, Any]:
+    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    settings = portfolio.settings
+    config.update(docs_dir=str(docs), site_dir=str(site), site_url=settings.base_url)
+    config["site_name"] = settings.name[settings.default_language]
+    config["theme"]["custom_dir"] = str(root / config["theme"]["custom_dir"])
+    config["hooks"] = [str(root / hook) for hook in config.get("hooks", [])]
+    i18n = next(plugin["i18n"] for plugin in config["plugins"] if isinstance(plugin, dict) and "i18n" in plugin)
+    i18n["languages"] = [_language_config(portfolio, root, code) for code in portfolio.languages]
+    return config
+
+
+def _language_config(portfolio: Portfolio, root: Path, code: str) -> dict[str, Any]:
+    settings = portfolio.settings
+    labels = settings.labels
+    content_pages = sorted(path.name for path in (root / "content" / code).glob("*.md"))
+    return {
+        "locale": code,
+        "name": _language_name(code),
+        "default": code == settings.default_language,
+        "build": True,
+        "site_name": settings.name[code],
+        "site_description": settings.description[code],
+        "nav": [
+            {labels["overview"][code]: "index.md"},
+            {labels["projects"][code]: [f"{CARDS_FOLDER}/{card.id}.md" for card in portfolio.cards]},
+            *content_pages,
+        ],
+        "extra": {"not_found_title": labels["not_found_title"][code], "not_found_text": labels["not_found_text"][code],
+                  "home_url": language_prefix(portfolio, code), "tagline": settings.tagline[code]},
+    }
+
+
+def _language_name(code: str) -> str:
+    from babel import Locale
+
+    return Locale.parse(code).get_display_name(code).capitalize()
+
+
+def write_open_data(portfolio: Portfolio, site: Path) -> None:
+    """``portfolio.json`` (the contract's manifest) and ``portfolio.csv`` (the comparison table)."""
+    inside(site, "portfolio.json").write_text(json.dumps(manifest(portfolio), ensure_ascii=False, indent=2) + "\n",
+                                              encoding="utf-8")
+    inside(site, "portfolio.csv").write_text(comparison_csv(portfolio), encoding="utf-8")
+
+
+def manifest(portfolio: Portfolio) -> dict[str, Any]:
+    cards = []
+    for card in portfolio.cards:
+        data = card.model_dump(mode="json", exclude_none=True)
+        data["urls"] = {code: {"page": page_url(portfolio, card.id, code), "pdf": pdf_path(card.id, code)}
+                        for code in portfolio.languages}
+        cards.append(data)
+    return {
+        "languages": portfolio.languages,
+        "default_language": portfolio.settings.default_language,
+        "cards": cards,
+        "booklet": {code: booklet_path(code) for code in portfolio.languages},
+    }
+
+
+def comparison_csv(portfolio: Portfolio) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    titles = [f"title_{code}" for code in portfolio.languages]
+    writer.writerow(["id", "kind", "parent", *titles, "total_meur", "start", "end", "trl_min", "trl_max",
+                     "market", "capital", "rnd", "public", "private"])
+    for card in portfolio.cards:
+        writer.writerow([card.id, card.kind, card.parent or "", *(card.title[code] for code in portfolio.languages),
+                         f"{card.budget.total_meur:g}", card.timeline.start, card.timeline.end,
+                         card.readiness.trl.min, card.readiness.trl.max, card.readiness.market,
+                         card.shares.capital, card.shares.rnd, card.shares.public, card.shares.private])
+    return buffer.getvalue()

@@ -1,0 +1,294 @@
+"""Render the validated portfolio through Jinja: Markdown pages for MkDocs, HTML for print.
+
+The web page and the printed sheet call the same components in
+``templates/components/`` with the same parameters, built here by
+``sheet_params``: a change to a block changes both.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown
+import nh3
+import segno
+import yaml
+from markupsafe import Markup, escape
+
+from .i18n import Language
+from .problems import BuildError
+from .model import PRECONDITION_GROUPS, Card
+from .validate import Portfolio
+
+CARDS_FOLDER = "projecten"
+PDF_FOLDER = "pdf"
+
+ALLOWED_TAGS = {"p", "ul", "ol", "li", "em", "strong", "a", "br", "code", "blockquote"}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+# --- where things live in the output --------------------------------------------------------
+
+
+def language_prefix(portfolio: Portfolio, code: str) -> str:
+    """The default language lives at the root, the others under ``<code>/``."""
+    return "" if code == portfolio.settings.default_language else f"{code}/"
+
+
+def page_url(portfolio: Portfolio, card_id: str, code: str) -> str:
+    return f"{language_prefix(portfolio, code)}{CARDS_FOLDER}/{card_id}/"
+
+
+def pdf_path(card_id: str, code: str) -> str:
+    return f"{PDF_FOLDER}/{card_id}.{code}.pdf"
+
+
+def booklet_path(code: str) -> str:
+    return f"{PDF_FOLDER}/portfolio.{code}.pdf"
+
+
+def inside(base: Path, relative_path: str) -> Path:
+    """``base / relative_path``, refusing any path that would leave ``base``."""
+    target = (base / relative_path).resolve()
+    if not target.is_relative_to(base.resolve()):
+        raise BuildError(f"refusing to write outside the output folder: {relative_path}")
+    return target
+
+
+def relative(target: str, from_page: str) -> str:
+    """A link from the page at URL ``from_page`` (a folder URL like ``en/projecten/x/``) to ``target``."""
+    start = from_page.rstrip("/") or "."
+    link = posixpath.relpath(target.rstrip("/") or ".", start)
+    return link + "/" if target.endswith("/") and link != "." else ("./" if link == "." else link)
+
+
+# --- card text -------------------------------------------------------------------------------
+
+
+def markdown_to_html(text: str) -> Markup:
+    """Card Markdown as safe HTML: raw HTML shown as text, links only to http(s) and mailto."""
+    converter = markdown.Markdown(extensions=["sane_lists"])
+    # Raw HTML in a card is an editor's mistake or an attack: escape it instead of passing it on.
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    html = converter.convert(text)
+    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
+                      url_schemes=ALLOWED_URL_SCHEMES, link_rel="noopener")
+    return Markup(clean)
+
+
+# --- the templates ---------------------------------------------------------------------------
+
+
+@dataclass
+class Renderer:
+    """Renders one portfolio's pages and sheets from the templates in ``templates_dir``."""
+
+    portfolio: Portfolio
+    templates_dir: Path
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        # Autoescape everywhere, the Markdown page templates included: card text is never markup.
+        return jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.templates_dir),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+    def language(self, code: str) -> Language:
+        return Language(code, self.portfolio.settings.labels)
+
+    def render(self, template: str, code: str, **context: Any) -> str:
+        return self.env.get_template(template).render(lang=self.language(code), portfolio=self.portfolio, **context)
+
+    # pages for MkDocs
+
+    def card_page(self, card: Card, code: str) -> str:
+        lang = self.language(code)
+        url = page_url(self.portfolio, card.id, code)
+        body = self.render(
+            "pages/card.md.j2", code,
+            params=sheet_params(self.portfolio, card, lang, heading_level=1),
+            relation=self._relation(card, lang, url),
+            pdf_link=relative(pdf_path(card.id, code), url),
+        )
+        meta = {"title": lang.text(card.title), "description": _first_sentence(lang.text(card.summary)),
+                "hide": ["toc"], "card_id": card.id}
+        return front_matter(meta) + _without_blank_lines(body)
+
+    def overview_page(self, code: str) -> str:
+        lang = self.language(code)
+        url = language_prefix(self.portfolio, code)
+        overview = overview_params(self.portfolio, lang, lambda target: relative(target, url))
+        body = self.render("pages/overview.md.j2", code, overview=overview)
+        meta = {"title": lang.text(self.portfolio.settings.name), "hide": ["toc"],
+                "description": lang.text(self.portfolio.settings.description)}
+        return front_matter(meta) + _without_blank_lines(body)
+
+    def _relation(self, card: Card, lang: Language, url: str) -> dict[str, Any]:
+        if card.kind == "flagship":
+            parent = self.portfolio.card(card.parent or "")
+            return {"part_of": {"title": lang.text(parent.title),
+                                "url": relative(page_url(self.portfolio, parent.id, lang.code), url)}}
+        return {"flagships": flagships_params(self.portfolio, card, lang, lambda target: relative(target, url))}
+
+    # HTML for WeasyPrint
+
+    def sheet_html(self, card: Card, code: str) -> str:
+        lang = self.language(code)
+        return self.render("print/sheet.html.j2", code,
+                           sheets=[self._print_params(card, lang, heading_level=1)],
+                           title=lang.text(card.title))
+
+    def booklet_html(self, code: str) -> str:
+        lang = self.language(code)
+        return self.render("print/booklet.html.j2", code,
+                           sheets=[self._print_params(card, lang, heading_level=2) for card in self.portfolio.cards],
+                           cover=overview_params(self.portfolio, lang, self._web_address),
+                           title=f"{lang.text(self.portfolio.settings.name)}: {lang.t('cover_title')}")
+
+    def _web_address(self, path: str) -> str:
+        """Paper cannot follow relative links: print carries full web addresses."""
+        return self.portfolio.settings.base_url + path
+
+    def _print_params(self, card: Card, lang: Language, heading_level: int) -> dict[str, Any]:
+        web_address = self._web_address(page_url(self.portfolio, card.id, lang.code))
+        qr = segno.make(web_address, error="m").svg_data_uri(dark="#154273", border=0)
+        return {"sheet": sheet_params(self.portfolio, card, lang, heading_level), "web_address": web_address, "qr": qr}
+
+
+def front_matter(meta: dict[str, Any]) -> str:
+    """YAML front matter; texts HTML-escaped because MkDocs' theme templates do not escape them."""
+    escaped = {key: str(escape(value)) if isinstance(value, str) else value for key, value in meta.items()}
+    return "---\n" + yaml.safe_dump(escaped, allow_unicode=True, sort_keys=True) + "---\n\n"
+
+
+def _without_blank_lines(html: str) -> str:
+    # Markdown ends a raw HTML block at a blank line; the rendered block must stay one block.
+    return "\n".join(line for line in html.splitlines() if line.strip()) + "\n"
+
+
+def _first_sentence(text: str) -> str:
+    plain = " ".join(text.split())
+    end = plain.find(". ")
+    return plain if end < 0 else plain[: end + 1]
+
+
+# --- the parameters of the components ------------------------------------------------------------
+
+
+def timeline_scale(portfolio: Portfolio) -> tuple[int, int]:
+    """One scale for every card, so readers compare bars at the same spot."""
+    return (min(card.timeline.start for card in portfolio.cards), max(card.timeline.end for card in portfolio.cards))
+
+
+def sheet_params(portfolio: Portfolio, card: Card, lang: Language, heading_level: int) -> dict[str, Any]:
+    """Every block's parameters for one card in one language.
+
+    ``heading_level`` is 1 when the card is the document, 2 inside a booklet, where
+    the block ids also carry the card's id so that they stay unique.
+    """
+    prefix = "" if heading_level == 1 else f"{card.id}-"
+    scale_start, scale_end = timeline_scale(portfolio)
+    included = card.budget.includes_flagships
+    return {
+        "header": {
+            "title": lang.text(card.title), "kind": lang.t(f"kind.{card.kind}"),
+            "domain": lang.text(card.domain), "subdomain": lang.text(card.subdomain),
+            "project_name": lang.text(card.project_name), "heading_level": heading_level,
+        },
+        "texts": [
+            {"id": f"{prefix}summary", "block": "summary", "heading": "",
+             "html": markdown_to_html(lang.text(card.summary))},
+            *({"id": f"{prefix}{name}", "block": name, "heading": lang.t(name), "html": markdown_to_html(lang.text(getattr(card, name)))}
+              for name in ("relevance", "dutch_partnerships", "european_partnerships")),
+        ],
+        "timeline": {"start": card.timeline.start, "end": card.timeline.end,
+                     "scale_start": scale_start, "scale_end": scale_end},
+        "budget": {
+            "total_meur": card.budget.total_meur,
+            "flagship_count": len(portfolio.flagships_of(card)) if included else 0,
+            "flagships_meur": portfolio.flagships_total_meur(card) if included else 0,
+        },
+        "shares": {"splits": [
+            [{"label": lang.t("capital"), "value": card.shares.capital},
+             {"label": lang.t("rnd"), "value": card.shares.rnd}],
+            [{"label": lang.t("public"), "value": card.shares.public},
+             {"label": lang.t("private"), "value": card.shares.private}],
+        ]},
+        "readiness": {"trl_min": card.readiness.trl.min, "trl_max": card.readiness.trl.max,
+                      "market": lang.t(f"market.{card.readiness.market}")},
+        "preconditions": {"groups": list(_precondition_groups(card, lang))},
+        "organisations": {"items": [
+            {"name": org.name, "role": lang.text(org.role), "url": org.url} for org in card.organisations
+        ]},
+        "key_figures": {"items": [
+            {"value": lang.figure(figure.value, figure.unit), "label": lang.text(figure.label),
+             "year": figure.year, "source": lang.text(figure.source)}
+            for figure in card.key_figures
+        ]},
+    }
+
+
+def _precondition_groups(card: Card, lang: Language) -> Iterator[dict[str, Any]]:
+    for group, names in PRECONDITION_GROUPS.items():
+        items = []
+        for name in names:
+            mark = getattr(card.preconditions, name) or "not_assessed"
+            items.append({"label": lang.t(f"precondition.{name}"), "mark": mark, "mark_label": lang.t(mark)})
+        yield {"label": lang.t(f"group.{group}"), "items": items}
+
+
+Link = Callable[[str], str]
+"""Turns a path in the output (``projecten/x/``) into an href for the page being rendered."""
+
+
+def flagships_params(portfolio: Portfolio, programme: Card, lang: Language, link: Link) -> dict[str, Any]:
+    flagships = portfolio.flagships_of(programme)
+    return {
+        "programme": {"title": lang.text(programme.title), "total": lang.money_meur(programme.budget.total_meur),
+                      "url": link(page_url(portfolio, programme.id, lang.code))},
+        "items": [{"title": lang.text(card.title), "amount": lang.money_meur(card.budget.total_meur),
+                   "url": link(page_url(portfolio, card.id, lang.code))} for card in flagships],
+        "sum": lang.money_meur(portfolio.flagships_total_meur(programme)),
+        "included": programme.budget.includes_flagships,
+    }
+
+
+def overview_params(portfolio: Portfolio, lang: Language, link: Link) -> dict[str, Any]:
+    """The home page's and the booklet cover's data: programmes, comparison, charts, downloads."""
+    scale_start, scale_end = timeline_scale(portfolio)
+    rows = [
+        {
+            "id": card.id, "title": lang.text(card.title), "kind": lang.t(f"kind.{card.kind}"),
+            "is_flagship": card.kind == "flagship",
+            "url": link(page_url(portfolio, card.id, lang.code)),
+            "total_meur": card.budget.total_meur, "size": lang.money_meur(card.budget.total_meur),
+            "start": card.timeline.start, "end": card.timeline.end,
+            "trl": f"{card.readiness.trl.min}–{card.readiness.trl.max}",
+            "market": lang.t(f"market.{card.readiness.market}"),
+        }
+        for card in portfolio.cards
+    ]
+    return {
+        "name": lang.text(portfolio.settings.name),
+        "description": lang.text(portfolio.settings.description),
+        "tagline": lang.text(portfolio.settings.tagline),
+        "programmes": [flagships_params(portfolio, card, lang, link) for card in portfolio.programmes()],
+        "rows": rows,
+        "scale_start": scale_start, "scale_end": scale_end,
+        "max_meur": max(card.budget.total_meur for card in portfolio.cards),
+        "booklet_url": link(booklet_path(lang.code)),
+        "json_url": link("portfolio.json"),
+        "csv_url": link("portfolio.csv"),
+    }
