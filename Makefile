@@ -13,6 +13,7 @@ build: system $(STAMP)
 	$(PY) build.py
 
 test: system $(STAMP)
+	$(PY) -m ruff check .
 	$(PY) -m pytest
 
 check: $(STAMP)

@@ -50,13 +50,22 @@ def main(argv: list[str]) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Validate the cards; build the site and PDFs.")
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve", "schema"],
-                        help="build (default): the site with all PDFs; check: validate only; "
-                        "serve: live preview; schema: regenerate data/schema/card.schema.json")
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="build",
+        choices=["build", "check", "serve", "schema"],
+        help="build (default): the site with all PDFs; check: validate only; "
+        "serve: live preview; schema: regenerate data/schema/card.schema.json",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (default: site/)")
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="data folder (default: data/)")
-    parser.add_argument("--format", choices=["text", "github"], default="text",
-                        help="how problems are printed: text (file:line:col) or github annotations")
+    parser.add_argument(
+        "--format",
+        choices=["text", "github"],
+        default="text",
+        help="how problems are printed: text (file:line:col) or github annotations",
+    )
     parser.add_argument("--port", type=int, default=8000, help="serve: the port on localhost")
     parser.add_argument("-q", "--quiet", action="count", default=0, help="print less")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="print more")

@@ -77,9 +77,15 @@ def load_yaml(path: Path, root: Path) -> Document:
     text = _read_text(path, name)
     if not text.strip():
         raise InvalidInput([Problem(name, 1, 1, "", "the file is empty")])
-    loader = _PlainYamlLoader(text)
     try:
-        node = loader.get_single_node()
+        node = _compose(text)
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        col = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        message = f"the file contains a control character (#x{error.character:04x}) that YAML does not allow"
+        raise InvalidInput([Problem(name, line, col, "", message)]) from None
+    except RecursionError:
+        raise InvalidInput([Problem(name, 1, 1, "", "the file is nested too deeply to be a card")]) from None
     except _Refused as refused:
         raise InvalidInput([_problem_at(name, refused.mark, refused.message)]) from None
     except yaml.MarkedYAMLError as error:
@@ -88,8 +94,6 @@ def load_yaml(path: Path, root: Path) -> Document:
         raise InvalidInput([_problem_at(name, mark, message)]) from None
     except yaml.YAMLError as error:
         raise InvalidInput([Problem(name, 1, 1, "", f"invalid YAML: {error}")]) from None
-    finally:
-        loader.dispose()
     if node is None:
         raise InvalidInput([Problem(name, 1, 1, "", "the file holds no data")])
     document = Document(name, None)
@@ -100,10 +104,18 @@ def load_yaml(path: Path, root: Path) -> Document:
     return document
 
 
+def _compose(text: str) -> yaml.Node | None:
+    loader = _PlainYamlLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 def _read_text(path: Path, name: str) -> str:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        message = f"the file is {size // 1024} KiB; a card may be at most {MAX_FILE_BYTES // 1024} KiB"
+        message = f"the file is {size:,} bytes; a card may be at most {MAX_FILE_BYTES:,} bytes"
         raise InvalidInput([Problem(name, 1, 1, "", message)])
     raw = path.read_bytes()
     try:
@@ -134,15 +146,15 @@ def _to_python(node: yaml.Node, path: Path_, doc: Document, problems: list[Probl
                 problems.append(Problem(doc.file, line, col, dotted(path), f"keys must be names, got {key!r}"))
                 continue
             if key in result:
-                first_line = doc.keys[path + (key,)][0]
+                first_line = doc.keys[(*path, key)][0]
                 message = f"duplicate key '{key}' (first given on line {first_line})"
-                problems.append(Problem(doc.file, line, col, dotted(path + (key,)), message))
+                problems.append(Problem(doc.file, line, col, dotted((*path, key)), message))
                 continue
-            doc.keys[path + (key,)] = (line, col)
-            result[key] = _to_python(value_node, path + (key,), doc, problems, constructor)
+            doc.keys[(*path, key)] = (line, col)
+            result[key] = _to_python(value_node, (*path, key), doc, problems, constructor)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, path + (i,), doc, problems, constructor) for i, item in enumerate(node.value)]
+        return [_to_python(item, (*path, i), doc, problems, constructor) for i, item in enumerate(node.value)]
     return constructor.construct_object(node)
 
 
@@ -152,4 +164,3 @@ def dotted(path: Path_) -> str:
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text
-

@@ -81,7 +81,7 @@ Kind = Literal["programme", "flagship"]
 class Strict(BaseModel):
     """Strict types (a quoted "1200" is text, not a number) and no unknown keys."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Budget(Strict):
@@ -104,7 +104,9 @@ class Timeline(Strict):
     def _not_before_start(cls, end: int, info: ValidationInfo) -> int:
         start = info.data.get("start")
         if start is not None and end < start:
-            raise PydanticCustomError("order", "the end year {end} is before the start year {start}", {"end": end, "start": start})
+            raise PydanticCustomError(
+                "order", "the end year {end} is before the start year {start}", {"end": end, "start": start}
+            )
         return end
 
 
@@ -134,7 +136,13 @@ def _adds_up_to_100(first: str, first_value: int | None, second: str, second_val
         raise PydanticCustomError(
             "shares_sum",
             "{first} + {second} must add up to 100, got {a} + {b} = {total}",
-            {"first": first, "second": second, "a": first_value, "b": second_value, "total": first_value + second_value},
+            {
+                "first": first,
+                "second": second,
+                "a": first_value,
+                "b": second_value,
+                "total": first_value + second_value,
+            },
         )
     return second_value
 
@@ -251,13 +259,6 @@ class Card(Strict):
         if kind == "programme" and parent is not None:
             raise PydanticCustomError("parent", "a programme has no parent; remove this line", {})
         return parent
-
-    @field_validator("budget")
-    @classmethod
-    def _includes_flagships_only_for_programmes(cls, budget: Budget, info: ValidationInfo) -> Budget:
-        if budget.includes_flagships and info.data.get("kind") == "flagship":
-            raise PydanticCustomError("includes", "includes_flagships is for programmes only", {})
-        return budget
 
 
 LABEL_HELP = "A text per language for the interface, e.g. {nl: Tijdlijn, en: Timeline}"

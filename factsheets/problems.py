@@ -16,14 +16,18 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.col}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return f"{self.file}:{self.line}:{self.col}: {self._text()}"
+
+    def _text(self) -> str:
+        text = f"{self.field}: {self.message}" if self.field else self.message
+        # One problem, one line: a key with a line break must not start a fake problem line.
+        return text.replace("\r", "\\r").replace("\n", "\\n")
 
     def as_github_annotation(self) -> str:
-        text = f"{self.field}: {self.message}" if self.field else self.message
-        # Workflow commands end at a newline and treat % specially.
-        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::error file={self.file},line={self.line},col={self.col}::{text}"
+        """The problem as a GitHub workflow command, escaped as GitHub's toolkit does."""
+        message = self._text().replace("%", "%25")
+        file = self.file.replace("%", "%25").replace(":", "%3A").replace(",", "%2C")
+        return f"::error file={file},line={self.line},col={self.col}::{message}"
 
 
 class InvalidInput(Exception):

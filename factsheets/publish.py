@@ -99,7 +99,6 @@ def run_mkdocs(portfolio: Portfolio, root: Path, docs: Path, site: Path, work: P
         raise BuildError(f"MkDocs could not build the site: {error}") from None
 
 
-
 def mkdocs_config(portfolio: Portfolio, root: Path, docs: Path, site: Path) -> dict[str, Any]:
     config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
     settings = portfolio.settings
@@ -128,8 +127,12 @@ def _language_config(portfolio: Portfolio, root: Path, code: str) -> dict[str, A
             {labels["projects"][code]: [f"{CARDS_FOLDER}/{card.id}.md" for card in portfolio.cards]},
             *content_pages,
         ],
-        "extra": {"not_found_title": labels["not_found_title"][code], "not_found_text": labels["not_found_text"][code],
-                  "home_url": language_prefix(portfolio, code), "tagline": settings.tagline[code]},
+        "extra": {
+            "not_found_title": labels["not_found_title"][code],
+            "not_found_text": labels["not_found_text"][code],
+            "home_url": language_prefix(portfolio, code),
+            "tagline": settings.tagline[code],
+        },
     }
 
 
@@ -141,8 +144,9 @@ def _language_name(code: str) -> str:
 
 def write_open_data(portfolio: Portfolio, site: Path) -> None:
     """``portfolio.json`` (the contract's manifest) and ``portfolio.csv`` (the comparison table)."""
-    inside(site, "portfolio.json").write_text(json.dumps(manifest(portfolio), ensure_ascii=False, indent=2) + "\n",
-                                              encoding="utf-8")
+    inside(site, "portfolio.json").write_text(
+        json.dumps(manifest(portfolio), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     inside(site, "portfolio.csv").write_text(comparison_csv(portfolio), encoding="utf-8")
 
 
@@ -150,8 +154,10 @@ def manifest(portfolio: Portfolio) -> dict[str, Any]:
     cards = []
     for card in portfolio.cards:
         data = card.model_dump(mode="json", exclude_none=True)
-        data["urls"] = {code: {"page": page_url(portfolio, card.id, code), "pdf": pdf_path(card.id, code)}
-                        for code in portfolio.languages}
+        data["urls"] = {
+            code: {"page": page_url(portfolio, card.id, code), "pdf": pdf_path(card.id, code)}
+            for code in portfolio.languages
+        }
         cards.append(data)
     return {
         "languages": portfolio.languages,
@@ -165,11 +171,41 @@ def comparison_csv(portfolio: Portfolio) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     titles = [f"title_{code}" for code in portfolio.languages]
-    writer.writerow(["id", "kind", "parent", *titles, "total_meur", "start", "end", "trl_min", "trl_max",
-                     "market", "capital", "rnd", "public", "private"])
+    writer.writerow(
+        [
+            "id",
+            "kind",
+            "parent",
+            *titles,
+            "total_meur",
+            "start",
+            "end",
+            "trl_min",
+            "trl_max",
+            "market",
+            "capital",
+            "rnd",
+            "public",
+            "private",
+        ]
+    )
     for card in portfolio.cards:
-        writer.writerow([card.id, card.kind, card.parent or "", *(card.title[code] for code in portfolio.languages),
-                         f"{card.budget.total_meur:g}", card.timeline.start, card.timeline.end,
-                         card.readiness.trl.min, card.readiness.trl.max, card.readiness.market,
-                         card.shares.capital, card.shares.rnd, card.shares.public, card.shares.private])
+        writer.writerow(
+            [
+                card.id,
+                card.kind,
+                card.parent or "",
+                *(card.title[code] for code in portfolio.languages),
+                f"{card.budget.total_meur:g}",
+                card.timeline.start,
+                card.timeline.end,
+                card.readiness.trl.min,
+                card.readiness.trl.max,
+                card.readiness.market,
+                card.shares.capital,
+                card.shares.rnd,
+                card.shares.public,
+                card.shares.private,
+            ]
+        )
     return buffer.getvalue()

@@ -22,8 +22,8 @@ import yaml
 from markupsafe import Markup, escape
 
 from .i18n import Language
-from .problems import BuildError
 from .model import PRECONDITION_GROUPS, Card
+from .problems import BuildError
 from .validate import Portfolio
 
 CARDS_FOLDER = "projecten"
@@ -78,8 +78,13 @@ def markdown_to_html(text: str) -> Markup:
     converter.preprocessors.deregister("html_block")
     converter.inlinePatterns.deregister("html")
     html = converter.convert(text)
-    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
-                      url_schemes=ALLOWED_URL_SCHEMES, link_rel="noopener")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener",
+    )
     return Markup(clean)
 
 
@@ -117,13 +122,18 @@ class Renderer:
         lang = self.language(code)
         url = page_url(self.portfolio, card.id, code)
         body = self.render(
-            "pages/card.md.j2", code,
+            "pages/card.md.j2",
+            code,
             params=sheet_params(self.portfolio, card, lang, heading_level=1),
             relation=self._relation(card, lang, url),
             pdf_link=relative(pdf_path(card.id, code), url),
         )
-        meta = {"title": lang.text(card.title), "description": _first_sentence(lang.text(card.summary)),
-                "hide": ["toc"], "card_id": card.id}
+        meta = {
+            "title": lang.text(card.title),
+            "description": _first_sentence(lang.text(card.summary)),
+            "hide": ["toc"],
+            "card_id": card.id,
+        }
         return front_matter(meta) + _without_blank_lines(body)
 
     def overview_page(self, code: str) -> str:
@@ -131,31 +141,44 @@ class Renderer:
         url = language_prefix(self.portfolio, code)
         overview = overview_params(self.portfolio, lang, lambda target: relative(target, url))
         body = self.render("pages/overview.md.j2", code, overview=overview)
-        meta = {"title": lang.text(self.portfolio.settings.name), "hide": ["toc"],
-                "description": lang.text(self.portfolio.settings.description)}
+        meta = {
+            "title": lang.text(self.portfolio.settings.name),
+            "hide": ["toc"],
+            "description": lang.text(self.portfolio.settings.description),
+        }
         return front_matter(meta) + _without_blank_lines(body)
 
     def _relation(self, card: Card, lang: Language, url: str) -> dict[str, Any]:
         if card.kind == "flagship":
             parent = self.portfolio.card(card.parent or "")
-            return {"part_of": {"title": lang.text(parent.title),
-                                "url": relative(page_url(self.portfolio, parent.id, lang.code), url)}}
+            return {
+                "part_of": {
+                    "title": lang.text(parent.title),
+                    "url": relative(page_url(self.portfolio, parent.id, lang.code), url),
+                }
+            }
         return {"flagships": flagships_params(self.portfolio, card, lang, lambda target: relative(target, url))}
 
     # HTML for WeasyPrint
 
     def sheet_html(self, card: Card, code: str) -> str:
         lang = self.language(code)
-        return self.render("print/sheet.html.j2", code,
-                           sheets=[self._print_params(card, lang, heading_level=1)],
-                           title=lang.text(card.title))
+        return self.render(
+            "print/sheet.html.j2",
+            code,
+            sheets=[self._print_params(card, lang, heading_level=1)],
+            title=lang.text(card.title),
+        )
 
     def booklet_html(self, code: str) -> str:
         lang = self.language(code)
-        return self.render("print/booklet.html.j2", code,
-                           sheets=[self._print_params(card, lang, heading_level=2) for card in self.portfolio.cards],
-                           cover=overview_params(self.portfolio, lang, self._web_address),
-                           title=f"{lang.text(self.portfolio.settings.name)}: {lang.t('cover_title')}")
+        return self.render(
+            "print/booklet.html.j2",
+            code,
+            sheets=[self._print_params(card, lang, heading_level=2) for card in self.portfolio.cards],
+            cover=overview_params(self.portfolio, lang, self._web_address),
+            title=f"{lang.text(self.portfolio.settings.name)}: {lang.t('cover_title')}",
+        )
 
     def _web_address(self, path: str) -> str:
         """Paper cannot follow relative links: print carries full web addresses."""
@@ -203,40 +226,73 @@ def sheet_params(portfolio: Portfolio, card: Card, lang: Language, heading_level
     included = card.budget.includes_flagships
     return {
         "header": {
-            "title": lang.text(card.title), "kind": lang.t(f"kind.{card.kind}"),
-            "domain": lang.text(card.domain), "subdomain": lang.text(card.subdomain),
-            "project_name": lang.text(card.project_name), "heading_level": heading_level,
+            "title": lang.text(card.title),
+            "kind": lang.t(f"kind.{card.kind}"),
+            "domain": lang.text(card.domain),
+            "subdomain": lang.text(card.subdomain),
+            "project_name": lang.text(card.project_name),
+            "heading_level": heading_level,
         },
         "texts": [
-            {"id": f"{prefix}summary", "block": "summary", "heading": "",
-             "html": markdown_to_html(lang.text(card.summary))},
-            *({"id": f"{prefix}{name}", "block": name, "heading": lang.t(name), "html": markdown_to_html(lang.text(getattr(card, name)))}
-              for name in ("relevance", "dutch_partnerships", "european_partnerships")),
+            {
+                "id": f"{prefix}summary",
+                "block": "summary",
+                "heading": "",
+                "html": markdown_to_html(lang.text(card.summary)),
+            },
+            *(
+                {
+                    "id": f"{prefix}{name}",
+                    "block": name,
+                    "heading": lang.t(name),
+                    "html": markdown_to_html(lang.text(getattr(card, name))),
+                }
+                for name in ("relevance", "dutch_partnerships", "european_partnerships")
+            ),
         ],
-        "timeline": {"start": card.timeline.start, "end": card.timeline.end,
-                     "scale_start": scale_start, "scale_end": scale_end},
+        "timeline": {
+            "start": card.timeline.start,
+            "end": card.timeline.end,
+            "scale_start": scale_start,
+            "scale_end": scale_end,
+        },
         "budget": {
             "total_meur": card.budget.total_meur,
             "flagship_count": len(portfolio.flagships_of(card)) if included else 0,
             "flagships_meur": portfolio.flagships_total_meur(card) if included else 0,
         },
-        "shares": {"splits": [
-            [{"label": lang.t("capital"), "value": card.shares.capital},
-             {"label": lang.t("rnd"), "value": card.shares.rnd}],
-            [{"label": lang.t("public"), "value": card.shares.public},
-             {"label": lang.t("private"), "value": card.shares.private}],
-        ]},
-        "readiness": {"trl_min": card.readiness.trl.min, "trl_max": card.readiness.trl.max,
-                      "market": lang.t(f"market.{card.readiness.market}")},
+        "shares": {
+            "splits": [
+                [
+                    {"label": lang.t("capital"), "value": card.shares.capital},
+                    {"label": lang.t("rnd"), "value": card.shares.rnd},
+                ],
+                [
+                    {"label": lang.t("public"), "value": card.shares.public},
+                    {"label": lang.t("private"), "value": card.shares.private},
+                ],
+            ]
+        },
+        "readiness": {
+            "trl_min": card.readiness.trl.min,
+            "trl_max": card.readiness.trl.max,
+            "market": lang.t(f"market.{card.readiness.market}"),
+        },
         "preconditions": {"groups": list(_precondition_groups(card, lang))},
-        "organisations": {"items": [
-            {"name": org.name, "role": lang.text(org.role), "url": org.url} for org in card.organisations
-        ]},
-        "key_figures": {"items": [
-            {"value": lang.figure(figure.value, figure.unit), "label": lang.text(figure.label),
-             "year": figure.year, "source": lang.text(figure.source)}
-            for figure in card.key_figures
-        ]},
+        "organisations": {
+            "items": [{"name": org.name, "role": lang.text(org.role), "url": org.url} for org in card.organisations]
+        },
+        "key_figures": {
+            "items": [
+                {
+                    "value": lang.figure(figure.value, figure.unit),
+                    "label": lang.text(figure.label),
+                    "year": figure.year,
+                    "source": lang.text(figure.source),
+                }
+                for figure in card.key_figures
+            ]
+        },
     }
 
 
@@ -256,10 +312,19 @@ Link = Callable[[str], str]
 def flagships_params(portfolio: Portfolio, programme: Card, lang: Language, link: Link) -> dict[str, Any]:
     flagships = portfolio.flagships_of(programme)
     return {
-        "programme": {"title": lang.text(programme.title), "total": lang.money_meur(programme.budget.total_meur),
-                      "url": link(page_url(portfolio, programme.id, lang.code))},
-        "items": [{"title": lang.text(card.title), "amount": lang.money_meur(card.budget.total_meur),
-                   "url": link(page_url(portfolio, card.id, lang.code))} for card in flagships],
+        "programme": {
+            "title": lang.text(programme.title),
+            "total": lang.money_meur(programme.budget.total_meur),
+            "url": link(page_url(portfolio, programme.id, lang.code)),
+        },
+        "items": [
+            {
+                "title": lang.text(card.title),
+                "amount": lang.money_meur(card.budget.total_meur),
+                "url": link(page_url(portfolio, card.id, lang.code)),
+            }
+            for card in flagships
+        ],
         "sum": lang.money_meur(portfolio.flagships_total_meur(programme)),
         "included": programme.budget.includes_flagships,
     }
@@ -270,11 +335,15 @@ def overview_params(portfolio: Portfolio, lang: Language, link: Link) -> dict[st
     scale_start, scale_end = timeline_scale(portfolio)
     rows = [
         {
-            "id": card.id, "title": lang.text(card.title), "kind": lang.t(f"kind.{card.kind}"),
+            "id": card.id,
+            "title": lang.text(card.title),
+            "kind": lang.t(f"kind.{card.kind}"),
             "is_flagship": card.kind == "flagship",
             "url": link(page_url(portfolio, card.id, lang.code)),
-            "total_meur": card.budget.total_meur, "size": lang.money_meur(card.budget.total_meur),
-            "start": card.timeline.start, "end": card.timeline.end,
+            "total_meur": card.budget.total_meur,
+            "size": lang.money_meur(card.budget.total_meur),
+            "start": card.timeline.start,
+            "end": card.timeline.end,
             "trl": f"{card.readiness.trl.min}–{card.readiness.trl.max}",
             "market": lang.t(f"market.{card.readiness.market}"),
         }
@@ -286,7 +355,8 @@ def overview_params(portfolio: Portfolio, lang: Language, link: Link) -> dict[st
         "tagline": lang.text(portfolio.settings.tagline),
         "programmes": [flagships_params(portfolio, card, lang, link) for card in portfolio.programmes()],
         "rows": rows,
-        "scale_start": scale_start, "scale_end": scale_end,
+        "scale_start": scale_start,
+        "scale_end": scale_end,
         "max_meur": max(card.budget.total_meur for card in portfolio.cards),
         "booklet_url": link(booklet_path(lang.code)),
         "json_url": link("portfolio.json"),

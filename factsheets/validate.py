@@ -71,13 +71,15 @@ def _load_settings(path: Path, root: Path, problems: list[Problem]) -> tuple[Sit
     try:
         document = load_yaml(path, root)
     except FileNotFoundError:
-        problems.append(Problem(path.name, 1, 1, "", "the portfolio's settings file is missing"))
+        problems.append(Problem(display_name(path, root), 1, 1, "", "the portfolio's settings file is missing"))
         return None, None
     except InvalidInput as invalid:
         problems.extend(invalid.problems)
         return None, None
     raw_languages = document.data.get("languages") if isinstance(document.data, dict) else None
-    languages = raw_languages if isinstance(raw_languages, list) and all(isinstance(x, str) for x in raw_languages) else None
+    languages = (
+        raw_languages if isinstance(raw_languages, list) and all(isinstance(x, str) for x in raw_languages) else None
+    )
     settings = _validate(SiteSettings, document, languages, problems)
     if settings is not None:
         for key, message in label_problems(settings.labels):
@@ -88,7 +90,7 @@ def _load_settings(path: Path, root: Path, problems: list[Problem]) -> tuple[Sit
 
 def _card_files(cards_dir: Path, root: Path, problems: list[Problem]) -> list[Path]:
     if not cards_dir.is_dir():
-        problems.append(Problem(cards_dir.as_posix(), 1, 1, "", "the cards folder is missing"))
+        problems.append(Problem(display_name(cards_dir, root), 1, 1, "", "the cards folder is missing"))
         return []
     for stray in sorted(cards_dir.glob("*.yaml")):
         # A card saved with the wrong extension would otherwise vanish from the site unnoticed.
@@ -140,9 +142,9 @@ def _message(kind: str, detail: dict[str, Any]) -> str:
         "model_attributes_type": f"expected a map of fields, got {got}",
         "list_type": f"expected a list, got {got}",
         "literal_error": f"expected one of {ctx.get('expected')}, got {got}",
-        "greater_than": f"must be greater than {ctx.get('gt')}, got {got}",
-        "greater_than_equal": f"must be at least {ctx.get('ge')}, got {got}",
-        "less_than_equal": f"must be at most {ctx.get('le')}, got {got}",
+        "greater_than": f"must be greater than {ctx.get('gt', 0):g}, got {got}",
+        "greater_than_equal": f"must be at least {ctx.get('ge', 0):g}, got {got}",
+        "less_than_equal": f"must be at most {ctx.get('le', 0):g}, got {got}",
         "string_too_short": "must not be empty",
         "string_too_long": f"is too long: at most {ctx.get('max_length')} characters",
         "too_short": f"needs at least {ctx.get('min_length')} item(s)",
@@ -205,6 +207,9 @@ def _cross_card_problems(cards: list[tuple[Card, Document]]) -> list[Problem]:
         elif parent[0].kind != "programme":
             problems.append(Problem(document.file, line, col, "parent", f"'{card.parent}' is not a programme"))
     for card, document in cards:
+        if card.kind == "flagship" and card.budget.includes_flagships:
+            line, col = document.position(("budget", "includes_flagships"))
+            problems.append(Problem(document.file, line, col, "budget.includes_flagships", "is for programmes only"))
         if card.kind == "programme" and card.budget.includes_flagships:
             problems.extend(_programme_total_problems(card, document, [c for c, _ in cards if c.parent == card.id]))
     return problems
@@ -216,7 +221,8 @@ def _programme_total_problems(programme: Card, document: Document, flagships: li
         message = "is true, but no flagship names this programme as its parent"
         return [Problem(document.file, line, col, "budget.includes_flagships", message)]
     flagship_sum = sum(card.budget.total_meur for card in flagships)
-    if flagship_sum > programme.budget.total_meur:
+    # Budgets are decimal amounts; compare them as such, not as binary fractions.
+    if round(flagship_sum, 6) > round(programme.budget.total_meur, 6):
         line, col = document.position(("budget", "total_meur"))
         message = (
             f"{programme.budget.total_meur:g} is less than its {len(flagships)} flagships together "

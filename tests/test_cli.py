@@ -122,29 +122,16 @@ def test_a_hostile_file_gives_exit_1_without_a_traceback(data_copy, content):
     assert any(line.startswith(shown(card_path(data_copy)) + ":") for line in lines)
 
 
-@pytest.mark.xfail(
-    reason="BUG: ASCII control characters (valid UTF-8, refused by PyYAML's reader) escape load_yaml "
-    "as yaml.ReaderError: a traceback instead of a problem line",
-    strict=True,
-)
 def test_control_character_garbage_gives_exit_1_without_a_traceback(data_copy):
     card_path(data_copy).write_bytes(bytes(range(32)) * 64)
     assert_reported_cleanly(check("--data", str(data_copy)))
 
 
-@pytest.mark.xfail(
-    reason="BUG: a deeply nested file ('[' * 50000, 50 KB) raises RecursionError: a traceback", strict=True
-)
 def test_deep_nesting_gives_exit_1_without_a_traceback(data_copy):
     card_path(data_copy).write_bytes(b"[" * 50_000)
     assert_reported_cleanly(check("--data", str(data_copy)))
 
 
-@pytest.mark.xfail(
-    reason="BUG: a key with a line break is printed raw, so one problem spans two lines in text output "
-    "(and the second line can imitate a problem line)",
-    strict=True,
-)
 def test_a_key_with_a_line_break_stays_on_one_line(data_copy):
     path = card_path(data_copy)
     path.write_text(path.read_text(encoding="utf-8") + '"x\\ndata/cards/fake.yml:1:1: y": 1\n', encoding="utf-8")
@@ -152,11 +139,6 @@ def test_a_key_with_a_line_break_stays_on_one_line(data_copy):
     assert len(lines) == 1
 
 
-@pytest.mark.xfail(
-    reason="BUG: as_github_annotation does not escape ',' and ':' in the file property, "
-    "so a file name with a comma breaks the annotation",
-    strict=True,
-)
 def test_github_annotations_escape_the_file_name(data_copy):
     (data_copy / "cards" / "a,b.yaml").write_text("id: x\n", encoding="utf-8")
     result = check("--data", str(data_copy), "--format", "github")

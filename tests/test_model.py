@@ -95,12 +95,6 @@ def test_a_programme_with_a_parent_is_refused():
     assert errors(parent="other") == [(("parent",), "parent", "a programme has no parent; remove this line")]
 
 
-def test_includes_flagships_on_a_flagship_is_refused():
-    assert errors(kind="flagship", parent="prog", budget={"total_meur": 5, "includes_flagships": True}) == [
-        (("budget",), "includes", "includes_flagships is for programmes only")
-    ]
-
-
 def test_includes_flagships_on_a_programme_is_allowed():
     assert card(budget={"total_meur": 5, "includes_flagships": True}).budget.includes_flagships is True
 
