@@ -30,8 +30,11 @@ from .validate import Portfolio
 log = logging.getLogger(__name__)
 
 
-def build_site(portfolio: Portfolio, root: Path, out: Path) -> None:
-    """Build the whole site with all PDFs into ``out``, replacing it only on success."""
+def build_site(portfolio: Portfolio, root: Path, out: Path, cache_dir: Path | None = None) -> None:
+    """Build the whole site with all PDFs into ``out``, replacing it only on success.
+
+    Rendered PDFs are kept in ``cache_dir`` (default ``.cache/sheets``) by the hash of their inputs.
+    """
     _default_source_date_epoch(root)
     renderer = Renderer(portfolio, root / "templates")
     with tempfile.TemporaryDirectory(prefix="factsheets-") as work, _staging(out) as stage:
@@ -41,7 +44,7 @@ def build_site(portfolio: Portfolio, root: Path, out: Path) -> None:
         log.info("mkdocs: building the site")
         run_mkdocs(portfolio, root, docs, stage, Path(work))
         log.info("pdf: sheets and booklets")
-        write_pdfs(renderer, root, stage, root / ".cache" / "sheets")
+        write_pdfs(renderer, root, stage, cache_dir or root / ".cache" / "sheets")
         write_open_data(portfolio, stage)
     log.info("published %s", out)
 

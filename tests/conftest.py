@@ -20,3 +20,19 @@ def data_dir(tmp_path: Path) -> Path:
     (data / "cards").mkdir(parents=True)
     shutil.copy(REAL_DATA / "site.yml", data / "site.yml")
     return data
+
+
+ROOT = REAL_DATA.parent
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real portfolio built once, for real (MkDocs and WeasyPrint), into a temporary folder."""
+    from factsheets.publish import build_site
+    from factsheets.validate import load_portfolio
+
+    out = tmp_path_factory.mktemp("built") / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        build_site(load_portfolio(REAL_DATA, ROOT), ROOT, out, tmp_path_factory.mktemp("pdf-cache"))
+    return out
