@@ -28,6 +28,13 @@ def main(argv: list[str]) -> int:
             return _check(data_dir)
         if args.command == "schema":
             return _write_schema(data_dir)
+        if args.command == "new":
+            return _new_card(data_dir, args)
+        if args.command == "diff":
+            from .diff import portfolio_diff
+
+            print(portfolio_diff(ROOT, data_dir, args.target or "HEAD"), end="")
+            return 0
         if args.command == "serve":
             from .serve import serve
 
@@ -40,8 +47,9 @@ def main(argv: list[str]) -> int:
         _report(invalid, args.format)
         return 1
     except BuildError as error:
-        print(f"build failed: {error}", file=sys.stderr)
-        print("nothing was published; the previous output is unchanged", file=sys.stderr)
+        print(f"error: {error}", file=sys.stderr)
+        if args.command in ("build", "serve"):
+            print("nothing was published; the previous output is unchanged", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; the previous output is unchanged", file=sys.stderr)
@@ -54,10 +62,14 @@ def _parser() -> argparse.ArgumentParser:
         "command",
         nargs="?",
         default="build",
-        choices=["build", "check", "serve", "schema"],
-        help="build (default): the site with all PDFs; check: validate only; "
-        "serve: live preview; schema: regenerate data/schema/card.schema.json",
+        choices=["build", "check", "serve", "new", "diff", "schema"],
+        help="build (default): the site with all PDFs; check: validate only; serve: live preview; "
+        "new ID: a card to fill in; diff BASE: the portfolio's changes against a git revision; "
+        "schema: regenerate data/schema/card.schema.json",
     )
+    parser.add_argument("target", nargs="?", help="new: the new card's id; diff: the git revision to compare with")
+    parser.add_argument("--kind", choices=["programme", "flagship"], default="flagship", help="new: the card's kind")
+    parser.add_argument("--parent", help="new: the programme a flagship belongs to")
     parser.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (default: site/)")
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="data folder (default: data/)")
     parser.add_argument(
@@ -90,6 +102,18 @@ def _report(invalid: InvalidInput, output_format: str) -> None:
     for problem in invalid.problems:
         print(problem.as_github_annotation() if output_format == "github" else problem, file=sys.stderr)
     print(f"{len(invalid.problems)} problem(s) found; nothing was built.", file=sys.stderr)
+
+
+def _new_card(data_dir: Path, args: argparse.Namespace) -> int:
+    from .load import load_yaml
+    from .scaffold import write_new_card
+
+    if not args.target:
+        raise BuildError("give the new card's id: python build.py new ID --kind flagship --parent PROGRAMME")
+    languages = load_yaml(data_dir / "site.yml", ROOT).data["languages"]
+    target = write_new_card(data_dir / "cards", args.target, args.kind, args.parent, languages)
+    print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: fill it in, then run check")
+    return 0
 
 
 def _write_schema(data_dir: Path) -> int:

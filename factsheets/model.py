@@ -50,11 +50,16 @@ def _check_languages(value: dict[str, str], info: ValidationInfo) -> dict[str, s
             "unknown language '{key}' (the site's languages are {languages})",
             {"key": unknown[0], "languages": ", ".join(languages)},
         )
-    for language in languages:
-        if language not in value:
-            raise PydanticCustomError("missing_translation", "the '{language}' text is missing", {"language": language})
-        if not value[language].strip():
-            raise PydanticCustomError("empty_translation", "the '{language}' text is empty", {"language": language})
+    missing = [language for language in languages if language not in value]
+    if missing:
+        raise PydanticCustomError(
+            "missing_translation", "the text in {languages} is missing", {"languages": ", ".join(missing)}
+        )
+    empty = [language for language in languages if not value[language].strip()]
+    if empty:
+        raise PydanticCustomError(
+            "empty_translation", "the text in {languages} is empty", {"languages": ", ".join(empty)}
+        )
     return value
 
 

@@ -115,10 +115,27 @@ def _problem(document: Document, model: type[BaseModel], detail: Any) -> Problem
     elif kind == "missing":
         line, col = document.position(loc[:-1])
         message = "this required field is missing"
+    elif detail.get("input", ...) is None and kind in _TYPE_ERRORS:
+        line, col = document.position(loc)
+        message = "is empty: fill it in"
     else:
         line, col = document.position(loc)
         message = _message(kind, detail)
     return Problem(document.file, line, col, dotted(loc), message)
+
+
+_TYPE_ERRORS = {
+    "float_type",
+    "int_type",
+    "string_type",
+    "bool_type",
+    "literal_error",
+    "dict_type",
+    "model_type",
+    "model_attributes_type",
+    "list_type",
+}
+"""Errors that, for an empty value (``key:`` with nothing after it), mean the field is still to be filled in."""
 
 
 def _got(value: Any) -> str:

@@ -388,12 +388,12 @@ def test_includes_flagships_is_for_programmes_only(data_dir):
 @pytest.mark.parametrize(
     ("title", "message"),
     [
-        ("{nl: Titel}", "title: the 'en' text is missing"),
-        ("{en: Title}", "title: the 'nl' text is missing"),
-        ("{nl: '', en: Title}", "title: the 'nl' text is empty"),
-        ("{nl: Titel, en: '   '}", "title: the 'en' text is empty"),
+        ("{nl: Titel}", "title: the text in en is missing"),
+        ("{en: Title}", "title: the text in nl is missing"),
+        ("{nl: '', en: Title}", "title: the text in nl is empty"),
+        ("{nl: Titel, en: '   '}", "title: the text in en is empty"),
         ("{nl: Titel, en: Title, de: Titel}", "title: unknown language 'de' (the site's languages are nl, en)"),
-        ("{}", "title: the 'nl' text is missing"),
+        ("{}", "title: the text in nl, en is missing"),
     ],
 )
 def test_every_text_has_every_language_and_no_other(data_dir, title, message):
@@ -414,7 +414,7 @@ def test_a_language_text_must_be_text(data_dir):
 def test_texts_in_lists_are_checked_too(data_dir):
     text = edit(PROGRAMME, "  - name: Acme\n", "  - name: Acme\n    role: {nl: penvoerder}\n")
     assert problems_with(data_dir, text) == [
-        at("prog.yml", value_of(text, "role: {nl"), "organisations[0].role: the 'en' text is missing")
+        at("prog.yml", value_of(text, "role: {nl"), "organisations[0].role: the text in en is missing")
     ]
 
 
@@ -446,7 +446,7 @@ def test_a_file_with_several_problems_reports_all_of_them_in_order(data_dir):
     text = edit(text, "total_meur: 1000", "total_meur: veel")
     text = edit(text, "{nl: Titel, en: Title}", "{nl: Titel}")
     assert problems_with(data_dir, text) == [
-        "data/cards/prog.yml:5:8: title: the 'en' text is missing",
+        "data/cards/prog.yml:5:8: title: the text in en is missing",
         "data/cards/prog.yml:12:15: budget.total_meur: expected a number, got 'veel'",
         "data/cards/prog.yml:13:30: timeline.end: the end year 2020 is before the start year 2025",
         "data/cards/prog.yml:17:11: readiness.market: expected one of "
@@ -513,7 +513,7 @@ def test_an_interface_text_needs_every_language(data_dir):
     site = edit(site_text(data_dir), "legend: {nl: Legenda, en: Legend}", "legend: {nl: Legenda}")
     (data_dir / "site.yml").write_text(site, encoding="utf-8")
     row, col = value_of(site, "legend: {nl: Legenda}")
-    assert problems(data_dir) == [f"data/site.yml:{row}:{col}: labels.legend: the 'en' text is missing"]
+    assert problems(data_dir) == [f"data/site.yml:{row}:{col}: labels.legend: the text in en is missing"]
 
 
 def test_a_card_text_in_a_language_the_site_lacks_is_unknown(data_dir):
