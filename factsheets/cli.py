@@ -8,11 +8,14 @@ import sys
 from pathlib import Path
 
 from .problems import BuildError, InvalidInput
+from .reference import update_guide
 from .schema import card_schema_json
 from .validate import Portfolio, load_portfolio
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("factsheets")
+GUIDES = {"CONTRIBUTING.md": "nl", "CONTRIBUTING.en.md": "en"}
+"""The editor's guides, each with a field reference generated from the model."""
 
 
 def main(argv: list[str]) -> int:
@@ -122,4 +125,7 @@ def _write_schema(data_dir: Path) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(card_schema_json(portfolio.languages), encoding="utf-8")
     print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+    for guide, code in GUIDES.items():
+        if update_guide(ROOT / guide, code):
+            print(f"updated the field reference in {guide}")
     return 0
