@@ -26,7 +26,13 @@ ROOT = REAL_DATA.parent
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def pdf_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One PDF cache for the session: builds of unchanged cards reuse each other's sheets."""
+    return tmp_path_factory.mktemp("pdf-cache")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path) -> Path:
     """The real portfolio built once, for real (MkDocs and WeasyPrint), into a temporary folder."""
     from factsheets.publish import build_site
     from factsheets.validate import load_portfolio
@@ -34,5 +40,5 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("built") / "site"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-        build_site(load_portfolio(REAL_DATA, ROOT), ROOT, out, tmp_path_factory.mktemp("pdf-cache"))
+        build_site(load_portfolio(REAL_DATA, ROOT), ROOT, out, pdf_cache)
     return out
