@@ -7,6 +7,7 @@ no duplicate keys (the last one would silently win).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ MAX_FILE_BYTES = 256 * 1024
 """A card is a page of text; anything far larger is a mistake or an attack."""
 
 Path_ = tuple[str | int, ...]
+DOTTED_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 
 
 @dataclass
@@ -29,6 +31,8 @@ class Document:
     data: Any
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    dotted_thousands: dict[Path_, str] = field(default_factory=dict)
+    """Numbers written like "1.200": YAML reads 1.2, a Dutch editor may have meant 1200."""
 
     def position(self, path: Path_, *, of_key: bool = False) -> tuple[int, int]:
         """The closest known position for ``path``: its key, its value, or an ancestor's."""
@@ -155,6 +159,8 @@ def _to_python(node: yaml.Node, path: Path_, doc: Document, problems: list[Probl
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_to_python(item, (*path, i), doc, problems, constructor) for i, item in enumerate(node.value)]
+    if node.style is None and DOTTED_THOUSANDS.match(node.value):
+        doc.dotted_thousands[path] = node.value
     return constructor.construct_object(node)
 
 

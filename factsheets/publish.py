@@ -135,6 +135,7 @@ def _language_config(portfolio: Portfolio, root: Path, code: str) -> dict[str, A
             "not_found_text": labels["not_found_text"][code],
             "home_url": language_prefix(portfolio, code),
             "tagline": settings.tagline[code],
+            "default_language": settings.default_language,
         },
     }
 

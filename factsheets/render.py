@@ -19,7 +19,7 @@ import markdown
 import nh3
 import segno
 import yaml
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .i18n import Language
 from .model import PRECONDITION_GROUPS, Card
@@ -191,9 +191,19 @@ class Renderer:
 
 
 def front_matter(meta: dict[str, Any]) -> str:
-    """YAML front matter; texts HTML-escaped because MkDocs' theme templates do not escape them."""
-    escaped = {key: str(escape(value)) if isinstance(value, str) else value for key, value in meta.items()}
-    return "---\n" + yaml.safe_dump(escaped, allow_unicode=True, sort_keys=True) + "---\n\n"
+    """YAML front matter with texts made safe for the theme.
+
+    Material prints a page's title and description unescaped in some places
+    (``<title>``, ``<meta content="…">``) and escaped in others (``aria-label``).
+    Replacing only ``<``, ``>`` and ``"`` makes both safe, and leaves the common
+    ``&`` (as in "I&II") readable in both.
+    """
+    safe = {key: _theme_safe(value) if isinstance(value, str) else value for key, value in meta.items()}
+    return "---\n" + yaml.safe_dump(safe, allow_unicode=True, sort_keys=True) + "---\n\n"
+
+
+def _theme_safe(text: str) -> str:
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def _without_blank_lines(html: str) -> str:

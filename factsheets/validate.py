@@ -59,6 +59,7 @@ def load_portfolio(data_dir: Path, root: Path) -> Portfolio:
             problems.extend(invalid.problems)
             continue
         card = _validate(Card, document, languages, problems)
+        problems.extend(_dotted_thousands(document))
         if card is not None:
             cards.append((card, document))
     problems.extend(_cross_card_problems(cards))
@@ -96,6 +97,16 @@ def _card_files(cards_dir: Path, root: Path, problems: list[Problem]) -> list[Pa
         # A card saved with the wrong extension would otherwise vanish from the site unnoticed.
         problems.append(Problem(display_name(stray, root), 1, 1, "", "card files end in .yml; rename this file"))
     return sorted(cards_dir.glob("*.yml"))
+
+
+def _dotted_thousands(document: Document) -> list[Problem]:
+    problems = []
+    for path, text in document.dotted_thousands.items():
+        line, col = document.values[path]
+        digits, value = text.replace(".", ""), f"{float(text):g}"
+        message = f"{text} is read as {value} (the dot is a decimal point); write {digits} or {value}"
+        problems.append(Problem(document.file, line, col, dotted(path), message))
+    return problems
 
 
 def _validate(model: type[BaseModel], document: Document, languages: list[str] | None, problems: list[Problem]) -> Any:

@@ -19,8 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ["nl", "en"]
 TEXT_FIELDS = ["domain", "subdomain", "title", "project_name", "summary", "relevance", "dutch_partnerships",
                "european_partnerships"]  # fmt: skip
-NUMBER_FIELDS = ["budget.total_meur", "timeline.start", "timeline.end", "shares.capital", "shares.rnd",
-                 "shares.public", "shares.private", "readiness.trl.min", "readiness.trl.max", "readiness.market"]  # fmt: skip
+NUMBER_FIELDS = [
+    "budget.total_meur", "timeline.start", "timeline.end", "shares.capital", "shares.rnd",
+    "shares.public", "shares.private", "readiness.trl.min", "readiness.trl.max", "readiness.market",
+]  # fmt: skip
 
 
 @pytest.fixture

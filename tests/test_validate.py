@@ -543,3 +543,14 @@ def test_flagships_adding_up_to_a_decimal_total_are_not_too_much(data_dir):
     write(data_dir, "a.yml", flagship("a", total=1.1))
     write(data_dir, "b.yml", flagship("b", total=2.2))
     assert math.isclose(portfolio(data_dir).flagships_total_meur(portfolio(data_dir).card("prog")), 3.3)
+
+
+def test_a_number_with_a_dutch_thousands_dot_is_refused(data_dir):
+    text = edit(PROGRAMME, "total_meur: 1000", "total_meur: 21.200")
+    assert problems_with(data_dir, text, "prog.yml") == [
+        at(
+            "prog.yml",
+            value_of(text, "total_meur: 21.200"),
+            "budget.total_meur: 21.200 is read as 21.2 (the dot is a decimal point); write 21200 or 21.2",
+        )
+    ]

@@ -1,0 +1,224 @@
+"""The built website in real Chromium: navigation, language switch, accessibility, privacy, small screens, search."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import axe_playwright_python
+import pytest
+from playwright.sync_api import sync_playwright
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_JS = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+RESULT_TIMEOUT_MS = 15_000
+
+
+# --- shared helpers ----------------------------------------------------------------------------------
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(built_site: Path) -> Iterator[str]:
+    """The built site served on 127.0.0.1 (any free port) from a background thread."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def context(browser: Any) -> Iterator[Any]:
+    context = browser.new_context()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: Any) -> Any:
+    return context.new_page()
+
+
+@pytest.fixture(scope="session")
+def manifest(built_site: Path) -> dict[str, Any]:
+    return json.loads((built_site / "portfolio.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def pages(built_site: Path) -> dict[str, list[str]]:
+    """Every HTML page's URL path, by language: the default language's at the root, the others under <lang>/."""
+    languages = json.loads((built_site / "portfolio.json").read_text(encoding="utf-8"))["languages"]
+    by_language: dict[str, list[str]] = {code: [] for code in languages}
+    for path in sorted(built_site.rglob("*.html")):
+        url = path.relative_to(built_site).as_posix().removesuffix("index.html")
+        first = url.split("/")[0] if "/" in url else ""
+        by_language[first if first in languages[1:] else languages[0]].append(url)
+    return by_language
+
+
+def all_pages(pages: dict[str, list[str]]) -> list[str]:
+    return [url for urls in pages.values() for url in urls]
+
+
+def path_of(url: str) -> str:
+    return urlsplit(url).path
+
+
+# --- going from the overview to a card and to its English twin ------------------------------------------
+
+
+def test_overview_to_card_then_to_english(page, base_url, manifest):
+    flagship = next(card for card in manifest["cards"] if card["kind"] == "flagship")
+    nl, en = flagship["urls"]["nl"]["page"], flagship["urls"]["en"]["page"]
+    page.goto(base_url)
+    page.locator("#comparison").get_by_role("link", name=flagship["title"]["nl"], exact=True).click()
+    page.wait_for_url(base_url + nl)
+    assert page.locator("h1").inner_text() == flagship["title"]["nl"]
+
+    page.locator(".md-header .md-select button").hover()
+    page.locator(".md-header .md-select").get_by_role("link", name="English").click()
+    page.wait_for_url(base_url + en)
+    assert path_of(page.url) == f"/en/projecten/{flagship['id']}/"
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == flagship["title"]["en"]
+
+
+# --- accessibility: axe-core, WCAG 2.1 A and AA -----------------------------------------------------------
+
+RUN_AXE = r"""async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
+    targets: v.nodes.slice(0, 5).map(node => node.target.join(' ')),
+    summary: v.nodes[0].failureSummary.replace(/\s+/g, ' ')
+  }));
+}"""
+
+
+def axe_violations(page: Any, url: str) -> list[dict[str, Any]]:
+    page.goto(url)
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.add_script_tag(content=AXE_JS)
+    return page.evaluate(RUN_AXE, WCAG_TAGS)
+
+
+@pytest.mark.parametrize("code", ["nl", "en"])
+def test_axe_finds_no_wcag21_aa_violations(page, base_url, pages, code):
+    report = []
+    for url in pages[code]:
+        for violation in axe_violations(page, base_url + url):
+            report.append(
+                f"/{url}: {violation['id']} ({violation['impact']}, {violation['count']} nodes): {violation['help']}\n"
+                + "".join(f"      {target}\n" for target in violation["targets"])
+                + f"      first: {violation['summary']}\n"
+            )
+    assert not report, "axe-core WCAG 2.1 A/AA violations:\n" + "".join(report)
+
+
+def test_axe_catches_a_violation(page, base_url):
+    """The check above can fail: an image without alt text on a served page is reported."""
+    page.goto(base_url)
+    page.evaluate("document.body.insertAdjacentHTML('beforeend', '<img src=\"assets/images/favicon.png\">')")
+    page.add_script_tag(content=AXE_JS)
+    assert "image-alt" in [violation["id"] for violation in page.evaluate(RUN_AXE, WCAG_TAGS)]
+
+
+# --- privacy: every request stays on this machine ---------------------------------------------------------
+
+
+def test_no_request_leaves_localhost(context, base_url, pages):
+    requested: list[str] = []
+    context.on("request", lambda request: requested.append(request.url))
+    # Anything headed elsewhere is recorded above and then stopped here, so the test does not wait on the network.
+    context.route(
+        "**/*",
+        lambda route: route.continue_() if urlsplit(route.request.url).hostname == "127.0.0.1" else route.abort(),
+    )
+    page = context.new_page()
+    for url in all_pages(pages):
+        page.goto(base_url + url, wait_until="networkidle")
+    assert any(path_of(url) == "/search/search_index.json" for url in requested), "the search index was never loaded"
+    outside = sorted(
+        {
+            url
+            for url in requested
+            if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).hostname != "127.0.0.1"
+        }
+    )
+    assert outside == [], "requests to other hosts:\n" + "\n".join(outside)
+
+
+# --- small screens: nothing scrolls sideways at 375 px ------------------------------------------------------
+
+WIDEST = """() => [...document.querySelectorAll('body *')]
+  .filter(element => element.getBoundingClientRect().right > window.innerWidth + 0.5)
+  .slice(0, 5)
+  .map(element => element.tagName.toLowerCase() + (element.className && typeof element.className === 'string'
+       ? '.' + element.className.trim().split(/\\s+/).join('.') : '')
+       + ' right=' + Math.round(element.getBoundingClientRect().right))"""
+
+
+def test_nothing_scrolls_sideways_at_375_px(browser, base_url, pages):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    try:
+        page = context.new_page()
+        too_wide = []
+        for url in all_pages(pages):
+            page.goto(base_url + url)
+            scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            if scroll_width > inner_width:
+                too_wide.append(f"/{url}: scrollWidth {scroll_width} > {inner_width}; {page.evaluate(WIDEST)}")
+    finally:
+        context.close()
+    assert too_wide == []
+
+
+# --- search, in both languages -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("code", "word"), [("nl", "vliegwiel"), ("en", "flywheel")])
+def test_search_finds_the_card_in_its_language(page, base_url, manifest, code, word):
+    nexus = next(card for card in manifest["cards"] if card["id"] == "biotech-nexus")
+    texts = [value[code] for value in nexus.values() if isinstance(value, dict) and isinstance(value.get(code), str)]
+    assert word in " ".join(texts).lower(), f"{word!r} is not in the card any more: choose another word"
+    home = "" if code == manifest["default_language"] else f"{code}/"
+    page.goto(base_url + home)
+    page.locator(".md-search__input").click()
+    page.locator(".md-search__input").press_sequentially(word, delay=50)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=RESULT_TIMEOUT_MS)
+    hrefs = [path_of(href) for href in results.locator("a").evaluate_all("links => links.map(a => a.href)")]
+    assert "/" + nexus["urls"][code]["page"] in hrefs
