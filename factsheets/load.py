@@ -144,7 +144,10 @@ def _to_python(node: yaml.Node, path: Path_, doc: Document, problems: list[Probl
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = constructor.construct_object(key_node)
+            known_problems = len(problems)
+            key = _scalar(key_node, path, doc, problems, constructor)
+            if len(problems) > known_problems:
+                continue
             line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if not isinstance(key, str):
                 problems.append(Problem(doc.file, line, col, dotted(path), f"keys must be names, got {key!r}"))
@@ -161,7 +164,17 @@ def _to_python(node: yaml.Node, path: Path_, doc: Document, problems: list[Probl
         return [_to_python(item, (*path, i), doc, problems, constructor) for i, item in enumerate(node.value)]
     if node.style is None and DOTTED_THOUSANDS.match(node.value):
         doc.dotted_thousands[path] = node.value
-    return constructor.construct_object(node)
+    return _scalar(node, path, doc, problems, constructor)
+
+
+def _scalar(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem], constructor: Any) -> Any:
+    try:
+        return constructor.construct_object(node)
+    except yaml.constructor.ConstructorError:
+        # PyYAML resolves a few odd plain scalars (a lone "=") to types it then cannot build.
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        problems.append(Problem(doc.file, line, col, dotted(path), f"cannot read {node.value!r}; put it in quotes"))
+        return None
 
 
 def dotted(path: Path_) -> str:

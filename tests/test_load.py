@@ -224,3 +224,15 @@ def test_a_file_of_exactly_the_limit_is_read(tmp_path):
 )
 def test_empty_files_are_problems_not_crashes(tmp_path, content, message):
     assert only_problem(tmp_path, content) == Problem(NAME, 1, 1, "", message)
+
+
+def test_a_value_pyyaml_cannot_build_is_a_problem_not_a_crash(tmp_path):
+    path = tmp_path / "data" / "cards" / "x.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("=: 1\nb: =\n")
+    with pytest.raises(InvalidInput) as raised:
+        load_yaml(path, tmp_path)
+    assert [str(p) for p in raised.value.problems] == [
+        "data/cards/x.yml:1:1: cannot read '='; put it in quotes",
+        "data/cards/x.yml:2:4: b: cannot read '='; put it in quotes",
+    ]
