@@ -8,6 +8,7 @@ any formatting rules of our own.
 from __future__ import annotations
 
 import difflib
+import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -43,16 +44,39 @@ def required_labels() -> list[str]:
     return keys
 
 
+PLACEHOLDERS = {
+    "includes_flagships": {"count", "amount"},
+    "timeline_chart_alt": {"title", "start", "end"},
+    "budget_chart_alt": {"title", "amount"},
+    "page_of": {"page"},
+}
+"""The ``{names}`` the templates fill into these texts; every other text has none."""
+
+
 def label_problems(labels: dict[str, dict[str, str]]) -> Iterator[tuple[str, str]]:
-    """(key, message) for each missing or unknown interface text."""
+    """(key, message) for each missing or unknown interface text, or a text with the wrong ``{placeholders}``."""
     known = required_labels()
     for key in known:
         if key not in labels:
             yield key, "this interface text is missing"
+            continue
+        expected = PLACEHOLDERS.get(key, set())
+        for code, text in labels[key].items():
+            found = _placeholders(text)
+            if found != expected:
+                wanted = ", ".join(f"{{{name}}}" for name in sorted(expected)) or "no {placeholders}"
+                yield key, f"the {code} text must use {wanted}, found: {text!r}"
     for key in labels:
         if key not in known:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             yield key, "unknown interface text" + (f"; did you mean '{close[0]}'?" if close else "")
+
+
+def _placeholders(text: str) -> set[str] | None:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:  # an unmatched brace
+        return None
 
 
 @dataclass(frozen=True)

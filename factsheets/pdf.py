@@ -14,9 +14,10 @@ import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
+from . import booklet as booklet_module
+from .booklet import Part, assemble
 from .problems import BuildError
 from .render import Renderer, booklet_path, inside, pdf_path
 
@@ -28,37 +29,66 @@ PDF_VARIANT = "pdf/ua-1"
 
 @dataclass(frozen=True)
 class Job:
-    """One PDF to write: its HTML, where it goes, and how many pages it must have."""
+    """One PDF to render: its HTML, its name, and how many pages it must have (None: as many as it needs)."""
 
     html: str
-    target: str
-    pages: int
-    what: str  # for messages: "card 'atmp', language en" or "booklet, language nl"
+    name: str
+    pages: int | None
+    what: str  # for messages: "card 'atmp', language en"
 
 
 def write_pdfs(renderer: Renderer, root: Path, site: Path, cache_dir: Path) -> None:
-    """Write every sheet and booklet into ``site``, reusing cached PDFs whose inputs did not change."""
+    """Write every sheet and booklet into ``site``, reusing cached PDFs whose inputs did not change.
+
+    The sheets, covers and closing pages are rendered by WeasyPrint in parallel;
+    each booklet is then assembled from them without laying anything out again.
+    """
     portfolio = renderer.portfolio
-    jobs = [
-        Job(renderer.sheet_html(card, code), pdf_path(card.id, code), 1, f"card '{card.id}', language {code}")
+    sheets = {
+        (card.id, code): Job(renderer.sheet_html(card, code), pdf_path(card.id, code), 1,
+                             f"card '{card.id}', language {code}")
         for card in portfolio.cards
         for code in portfolio.languages
-    ]
-    jobs += [
-        Job(renderer.booklet_html(code), booklet_path(code), len(portfolio.cards) + 2, f"booklet, language {code}")
-        for code in portfolio.languages
-    ]
-    base_url = str(root / "templates" / "print") + "/"
+    }  # fmt: skip
+    covers = {code: Job(renderer.cover_html(code), f"cover.{code}", None, f"booklet cover, language {code}")
+              for code in portfolio.languages}  # fmt: skip
+    closings = {code: Job(renderer.closing_html(code), f"closing.{code}", 1, f"booklet closing page, language {code}")
+                for code in portfolio.languages}  # fmt: skip
+    jobs = [*sheets.values(), *covers.values(), *closings.values()]
     salt = _inputs_fingerprint(root / "templates")
+    keys = {job.name: _key(job.name, job.html, salt) for job in jobs}
     cache_dir.mkdir(parents=True, exist_ok=True)
-    keys = {job.target: _key(job, salt) for job in jobs}
-    missing = [job for job in jobs if not (cache_dir / f"{keys[job.target]}.pdf").exists()]
+    missing = [job for job in jobs if not (cache_dir / f"{keys[job.name]}.pdf").exists()]
     log.info("pdf: %d of %d documents to render, %d from the cache", len(missing), len(jobs), len(jobs) - len(missing))
-    _render_all(missing, base_url, cache_dir, keys)
-    for job in jobs:
-        target = inside(site, job.target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cache_dir / f"{keys[job.target]}.pdf", target)
+    _render_all(missing, str(root / "templates" / "print") + "/", cache_dir, keys)
+    for job in sheets.values():
+        _publish(cache_dir / f"{keys[job.name]}.pdf", site, job.name)
+    for code in portfolio.languages:
+        lang = renderer.language(code)
+        parts = [(covers[code].name, lang.t("cover_title"))]
+        parts += [(sheets[card.id, code].name, lang.text(card.title)) for card in portfolio.cards]
+        parts.append((closings[code].name, lang.text(portfolio.settings.tagline)))
+        booklet = _booklet(cache_dir, keys, parts, renderer.booklet_title(code), code)
+        _publish(booklet, site, booklet_path(code))
+
+
+def _booklet(cache_dir: Path, keys: dict[str, str], parts: list[tuple[str, str]], title: str, code: str) -> Path:
+    """The booklet from the cached parts; itself cached by the keys of its parts."""
+    assembly = Path(booklet_module.__file__).read_text(encoding="utf-8")  # a change to the assembly counts too
+    key = _key(title, "\n".join(f"{keys[name]} {entry}" for name, entry in parts), code, assembly)
+    target = cache_dir / f"{key}.pdf"
+    if not target.exists():
+        pdf = assemble([Part((cache_dir / f"{keys[name]}.pdf").read_bytes(), entry) for name, entry in parts],
+                       title, code)  # fmt: skip
+        _write_atomically(target, pdf)
+        log.info("pdf: booklet %s assembled from %d parts", code, len(parts))
+    return target
+
+
+def _publish(cached: Path, site: Path, name: str) -> None:
+    target = inside(site, name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(cached, target)
 
 
 def _render_all(jobs: list[Job], base_url: str, cache_dir: Path, keys: dict[str, str]) -> None:
@@ -68,12 +98,15 @@ def _render_all(jobs: list[Job], base_url: str, cache_dir: Path, keys: dict[str,
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(render_pdf, job, base_url) for job in jobs]
         for done, (job, future) in enumerate(zip(jobs, futures, strict=True), start=1):
-            pdf = future.result()
-            # Write then rename, so an interrupted build never leaves half a PDF in the cache.
-            partial = cache_dir / f"{keys[job.target]}.partial"
-            partial.write_bytes(pdf)
-            partial.rename(cache_dir / f"{keys[job.target]}.pdf")
-            log.info("pdf %d/%d: %s", done, len(jobs), job.target)
+            _write_atomically(cache_dir / f"{keys[job.name]}.pdf", future.result())
+            log.info("pdf %d/%d: %s", done, len(jobs), job.name)
+
+
+def _write_atomically(target: Path, content: bytes) -> None:
+    # Write then rename, so an interrupted build never leaves half a PDF in the cache.
+    partial = target.with_suffix(".partial")
+    partial.write_bytes(content)
+    partial.rename(target)
 
 
 def render_pdf(job: Job, base_url: str) -> bytes:
@@ -84,13 +117,13 @@ def render_pdf(job: Job, base_url: str) -> bytes:
     overflow = overflowing_blocks(document, job.pages)
     if overflow:
         raise BuildError(
-            f"{job.what}: does not fit on {job.pages} page(s); overflowing: {', '.join(overflow)}. "
+            f"{job.what}: does not fit on {job.pages or 'its'} page(s); overflowing: {', '.join(overflow)}. "
             "Shorten the text of that block."
         )
     return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
-def overflowing_blocks(document: object, pages: int) -> list[str]:
+def overflowing_blocks(document: object, pages: int | None) -> list[str]:
     """The ``data-block`` names of blocks laid out past the last allowed page or its bottom edge."""
     overflow: list[str] = []
     for number, page in enumerate(document.pages):  # type: ignore[attr-defined]
@@ -100,18 +133,17 @@ def overflowing_blocks(document: object, pages: int) -> list[str]:
             block = getattr(box, "element", None) is not None and box.element.get("data-block")
             if not block or block in overflow:
                 continue
-            if number >= pages or box.position_y + box.margin_height() > bottom + 0.5:
+            if (pages is not None and number >= pages) or box.position_y + box.margin_height() > bottom + 0.5:
                 overflow.append(block)
-    if len(document.pages) > pages and not overflow:  # type: ignore[attr-defined]
+    if pages is not None and len(document.pages) > pages and not overflow:  # type: ignore[attr-defined]
         overflow.append("page")
     return overflow
 
 
-def _key(job: Job, salt: str) -> str:
-    return hashlib.sha256(f"{salt}\n{job.target}\n{job.html}".encode()).hexdigest()
+def _key(*inputs: str) -> str:
+    return hashlib.sha256("\n".join(inputs).encode()).hexdigest()
 
 
-@cache
 def _inputs_fingerprint(templates: Path) -> str:
     """Everything besides the card that shapes a PDF: templates, CSS, fonts, WeasyPrint's version."""
     import weasyprint

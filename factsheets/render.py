@@ -124,7 +124,7 @@ class Renderer:
         body = self.render(
             "pages/card.md.j2",
             code,
-            params=sheet_params(self.portfolio, card, lang, heading_level=1),
+            params=sheet_params(self.portfolio, card, lang),
             relation=self._relation(card, lang, url),
             pdf_link=relative(pdf_path(card.id, code), url),
         )
@@ -166,28 +166,31 @@ class Renderer:
         return self.render(
             "print/sheet.html.j2",
             code,
-            sheets=[self._print_params(card, lang, heading_level=1)],
+            sheets=[self._print_params(card, lang)],
             title=lang.text(card.title),
         )
 
-    def booklet_html(self, code: str) -> str:
+    def booklet_title(self, code: str) -> str:
         lang = self.language(code)
-        return self.render(
-            "print/booklet.html.j2",
-            code,
-            sheets=[self._print_params(card, lang, heading_level=2) for card in self.portfolio.cards],
-            cover=overview_params(self.portfolio, lang, self._web_address),
-            title=f"{lang.text(self.portfolio.settings.name)}: {lang.t('cover_title')}",
-        )
+        return f"{lang.text(self.portfolio.settings.name)}: {lang.t('cover_title')}"
+
+    def cover_html(self, code: str) -> str:
+        lang = self.language(code)
+        cover = overview_params(self.portfolio, lang, self._web_address)
+        return self.render("print/cover.html.j2", code, cover=cover, title=self.booklet_title(code))
+
+    def closing_html(self, code: str) -> str:
+        tagline = self.portfolio.settings.tagline[code]
+        return self.render("print/closing.html.j2", code, tagline=tagline, title=self.booklet_title(code))
 
     def _web_address(self, path: str) -> str:
         """Paper cannot follow relative links: print carries full web addresses."""
         return self.portfolio.settings.base_url + path
 
-    def _print_params(self, card: Card, lang: Language, heading_level: int) -> dict[str, Any]:
+    def _print_params(self, card: Card, lang: Language) -> dict[str, Any]:
         web_address = self._web_address(page_url(self.portfolio, card.id, lang.code))
         qr = segno.make(web_address, error="m").svg_data_uri(dark="#154273", border=0)
-        return {"sheet": sheet_params(self.portfolio, card, lang, heading_level), "web_address": web_address, "qr": qr}
+        return {"sheet": sheet_params(self.portfolio, card, lang), "web_address": web_address, "qr": qr}
 
 
 def front_matter(meta: dict[str, Any]) -> str:
@@ -225,13 +228,8 @@ def timeline_scale(portfolio: Portfolio) -> tuple[int, int]:
     return (min(card.timeline.start for card in portfolio.cards), max(card.timeline.end for card in portfolio.cards))
 
 
-def sheet_params(portfolio: Portfolio, card: Card, lang: Language, heading_level: int) -> dict[str, Any]:
-    """Every block's parameters for one card in one language.
-
-    ``heading_level`` is 1 when the card is the document, 2 inside a booklet, where
-    the block ids also carry the card's id so that they stay unique.
-    """
-    prefix = "" if heading_level == 1 else f"{card.id}-"
+def sheet_params(portfolio: Portfolio, card: Card, lang: Language) -> dict[str, Any]:
+    """Every block's parameters for one card in one language."""
     scale_start, scale_end = timeline_scale(portfolio)
     included = card.budget.includes_flagships
     return {
@@ -241,19 +239,12 @@ def sheet_params(portfolio: Portfolio, card: Card, lang: Language, heading_level
             "domain": lang.text(card.domain),
             "subdomain": lang.text(card.subdomain),
             "project_name": lang.text(card.project_name),
-            "heading_level": heading_level,
         },
         "texts": [
-            {
-                "id": f"{prefix}summary",
-                "block": "summary",
-                "heading": "",
-                "html": markdown_to_html(lang.text(card.summary)),
-            },
+            {"id": "summary", "heading": "", "html": markdown_to_html(lang.text(card.summary))},
             *(
                 {
-                    "id": f"{prefix}{name}",
-                    "block": name,
+                    "id": name,
                     "heading": lang.t(name),
                     "html": markdown_to_html(lang.text(getattr(card, name))),
                 }

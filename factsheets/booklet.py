@@ -1,0 +1,137 @@
+"""Assemble a booklet from already rendered PDFs, keeping it a tagged PDF.
+
+Laying out a booklet of hundreds of sheets again costs as much as all the
+sheets together and holds every page in memory. The sheets are already
+rendered (and cached), so the booklet is put together from their pages. What
+makes that more than a page copy is the tagging a screen reader relies on:
+each part's structure tree becomes a section of one Document element, and the
+numbers that tie page content and links to their structure elements
+(StructParents, the ParentTree) are renumbered so that they stay unique.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, OutlineItem
+
+
+@dataclass(frozen=True)
+class Part:
+    """One rendered PDF and the title of its entry in the booklet's outline."""
+
+    pdf: bytes
+    title: str
+
+
+def assemble(parts: list[Part], title: str, language: str) -> bytes:
+    """One tagged PDF with the pages of ``parts`` in order, each part a section of the structure tree."""
+    booklet = pikepdf.new()
+    document = booklet.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
+    parent_tree = Array()
+    next_key = 0
+    outline: list[OutlineItem] = []
+    for part in parts:
+        source = pikepdf.open(io.BytesIO(part.pdf))
+        outline += _part_outline(source, part.title, len(booklet.pages))
+        next_key = _append_part(booklet, source, document, parent_tree, next_key)
+    root = booklet.make_indirect(
+        Dictionary(
+            Type=Name.StructTreeRoot,
+            K=Array([document]),
+            ParentTree=Dictionary(Nums=parent_tree),
+            ParentTreeNextKey=next_key,
+        )
+    )
+    document.P = root
+    _describe(booklet, root, parts[0].pdf, title, language)
+    with booklet.open_outline() as tree:
+        tree.root.extend(outline)
+    buffer = io.BytesIO()
+    booklet.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return buffer.getvalue()
+
+
+def _append_part(
+    booklet: pikepdf.Pdf, source: pikepdf.Pdf, document: Dictionary, parent_tree: Array, offset: int
+) -> int:
+    """Copy ``source``'s pages and structure into ``booklet``; return the next free structure key."""
+    first = len(booklet.pages)
+    for page in source.pages:
+        booklet.pages.append(page)
+    # Copied after the pages, so that each element's /Pg is mapped to the copied page.
+    tree = source.Root.StructTreeRoot
+    for original in tree.K:
+        element = booklet.copy_foreign(_indirect(source, original))
+        element.S = Name.Sect  # one Document for the booklet, a section per part
+        element.P = document
+        document.K.append(element)
+    highest = -1
+    for key, value in _number_tree(tree.ParentTree):
+        parent_tree.append(key + offset)
+        parent_tree.append(booklet.copy_foreign(_indirect(source, value)))
+        highest = max(highest, key)
+    for page in booklet.pages[first:]:
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + offset
+        for annotation in page.obj.get("/Annots", []):
+            if "/StructParent" in annotation:
+                annotation.StructParent = int(annotation.StructParent) + offset
+    return offset + highest + 1
+
+
+def _part_outline(source: pikepdf.Pdf, title: str, first_page: int) -> list[OutlineItem]:
+    """The part's own bookmarks (its headings), under one entry titled ``title``."""
+    with source.open_outline() as tree:
+        items = [_copy_item(source, item, first_page) for item in tree.root]
+    if len(items) == 1 and items[0].title == title:
+        return items
+    wrapper = OutlineItem(title, first_page)
+    wrapper.children.extend(items)
+    return [wrapper]
+
+
+def _copy_item(source: pikepdf.Pdf, item: OutlineItem, first_page: int) -> OutlineItem:
+    copy = OutlineItem(item.title, first_page + _page_index(source, item.destination))
+    copy.children.extend(_copy_item(source, child, first_page) for child in item.children)
+    return copy
+
+
+def _page_index(source: pikepdf.Pdf, destination: pikepdf.Object) -> int:
+    """The page a bookmark points at; WeasyPrint's bookmarks use named destinations."""
+    if isinstance(destination, pikepdf.String | str):
+        destination = pikepdf.NameTree(source.Root.Names.Dests)[str(destination)]
+    if isinstance(destination, pikepdf.Dictionary):
+        destination = destination.D
+    return source.pages.index(pikepdf.Page(destination[0]))
+
+
+def _indirect(pdf: pikepdf.Pdf, value: pikepdf.Object) -> pikepdf.Object:
+    """copy_foreign copies indirect objects only; a direct one is made indirect in its own file first."""
+    return value if value.is_indirect else pdf.make_indirect(value)
+
+
+def _number_tree(node: Dictionary) -> list[tuple[int, pikepdf.Object]]:
+    """The (key, value) pairs of a PDF number tree, leaves and intermediate nodes alike."""
+    pairs: list[tuple[int, pikepdf.Object]] = []
+    nums = node.get("/Nums", Array())
+    pairs += [(int(nums[i]), nums[i + 1]) for i in range(0, len(nums), 2)]
+    for kid in node.get("/Kids", Array()):
+        pairs += _number_tree(kid)
+    return pairs
+
+
+def _describe(booklet: pikepdf.Pdf, root: Dictionary, first_part: bytes, title: str, language: str) -> None:
+    """Catalogue and metadata of a PDF/UA document: tagged, language, title shown as the window title."""
+    booklet.Root.StructTreeRoot = root
+    booklet.Root.MarkInfo = Dictionary(Marked=True)
+    booklet.Root.Lang = pikepdf.String(language)
+    booklet.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+    template = pikepdf.open(io.BytesIO(first_part))
+    booklet.Root.Metadata = booklet.copy_foreign(template.Root.Metadata)
+    with booklet.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as metadata:
+        metadata["dc:title"] = title
+    booklet.docinfo.Title = title
+    booklet.docinfo.Producer = template.docinfo.get("/Producer", "")
