@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .problems import BuildError, InvalidInput
+from .progress import Progress
 from .reference import update_guide
 from .schema import card_schema_json
 from .validate import Portfolio, load_portfolio
@@ -44,7 +45,8 @@ def main(argv: list[str]) -> int:
             return serve(ROOT, data_dir, args.port)
         from .publish import build_site
 
-        build_site(load_portfolio(data_dir, ROOT), ROOT, args.out.resolve())
+        progress = Progress(quiet=args.quiet > 0)
+        build_site(load_portfolio(data_dir, ROOT, progress), ROOT, args.out.resolve(), progress=progress)
         return 0
     except InvalidInput as invalid:
         _report(invalid, args.format)

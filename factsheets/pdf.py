@@ -19,6 +19,7 @@ from pathlib import Path
 from . import booklet as booklet_module
 from .booklet import Part, assemble
 from .problems import BuildError
+from .progress import Progress
 from .render import Renderer, booklet_path, inside, pdf_path
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ class Job:
     what: str  # for messages: "card 'atmp', language en"
 
 
-def write_pdfs(renderer: Renderer, root: Path, site: Path, cache_dir: Path) -> None:
+def write_pdfs(renderer: Renderer, root: Path, site: Path, cache_dir: Path, progress: Progress | None = None) -> None:
     """Write every sheet and booklet into ``site``, reusing cached PDFs whose inputs did not change.
 
     The sheets, covers and closing pages are rendered by WeasyPrint in parallel;
@@ -60,7 +61,9 @@ def write_pdfs(renderer: Renderer, root: Path, site: Path, cache_dir: Path) -> N
     cache_dir.mkdir(parents=True, exist_ok=True)
     missing = [job for job in jobs if not (cache_dir / f"{keys[job.name]}.pdf").exists()]
     log.info("pdf: %d of %d documents to render, %d from the cache", len(missing), len(jobs), len(jobs) - len(missing))
-    _render_all(missing, str(root / "templates" / "print") + "/", cache_dir, keys)
+    progress = progress or Progress.silent()
+    progress.note("pdf", f"{len(missing)} rendered, {len(jobs) - len(missing)} from the cache; {len(covers)} booklets")
+    _render_all(missing, str(root / "templates" / "print") + "/", cache_dir, keys, progress)
     for job in sheets.values():
         _publish(cache_dir / f"{keys[job.name]}.pdf", site, job.name)
     for code in portfolio.languages:
@@ -91,7 +94,7 @@ def _publish(cached: Path, site: Path, name: str) -> None:
     shutil.copyfile(cached, target)
 
 
-def _render_all(jobs: list[Job], base_url: str, cache_dir: Path, keys: dict[str, str]) -> None:
+def _render_all(jobs: list[Job], base_url: str, cache_dir: Path, keys: dict[str, str], progress: Progress) -> None:
     if not jobs:
         return
     workers = min(len(jobs), os.cpu_count() or 1)
@@ -100,6 +103,7 @@ def _render_all(jobs: list[Job], base_url: str, cache_dir: Path, keys: dict[str,
         for done, (job, future) in enumerate(zip(jobs, futures, strict=True), start=1):
             _write_atomically(cache_dir / f"{keys[job.name]}.pdf", future.result())
             log.info("pdf %d/%d: %s", done, len(jobs), job.name)
+            progress.count("sheets", done, len(jobs))
 
 
 def _write_atomically(target: Path, content: bytes) -> None:

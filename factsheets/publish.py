@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import io
 import json
 import logging
@@ -24,28 +25,37 @@ import yaml
 
 from .pdf import write_pdfs
 from .problems import BuildError
+from .progress import Progress
 from .render import CARDS_FOLDER, Renderer, booklet_path, inside, language_prefix, page_url, pdf_path
 from .validate import Portfolio
 
 log = logging.getLogger(__name__)
 
 
-def build_site(portfolio: Portfolio, root: Path, out: Path, cache_dir: Path | None = None) -> None:
+def build_site(
+    portfolio: Portfolio, root: Path, out: Path, cache_dir: Path | None = None, progress: Progress | None = None
+) -> None:
     """Build the whole site with all PDFs into ``out``, replacing it only on success.
 
-    Rendered PDFs are kept in ``cache_dir`` (default ``.cache/sheets``) by the hash of their inputs.
+    ``cache_dir`` (default ``.cache/``) keeps rendered PDFs and the last MkDocs output by the
+    hash of their inputs, so that a rebuild does only the work its changes need.
     """
+    progress = progress or Progress.silent()
+    cache_dir = cache_dir or root / ".cache"
     _default_source_date_epoch(root)
     renderer = Renderer(portfolio, root / "templates")
     with tempfile.TemporaryDirectory(prefix="factsheets-") as work, _staging(out) as stage:
         docs = Path(work) / "docs"
-        log.info("render: %d cards in %d languages", len(portfolio.cards), len(portfolio.languages))
-        write_docs_tree(renderer, root, docs)
-        log.info("mkdocs: building the site")
-        run_mkdocs(portfolio, root, docs, stage, Path(work))
-        log.info("pdf: sheets and booklets")
-        write_pdfs(renderer, root, stage, cache_dir or root / ".cache" / "sheets")
-        write_open_data(portfolio, stage)
+        with progress.step("render"):
+            write_docs_tree(renderer, root, docs)
+            progress.note("render", f"{len(portfolio.cards) * len(portfolio.languages)} card pages")
+        with progress.step("mkdocs"):
+            reused = run_mkdocs(portfolio, root, docs, stage, Path(work), cache_dir / "site")
+            progress.note("mkdocs", "unchanged, reused" if reused else "built")
+        with progress.step("pdf"):
+            write_pdfs(renderer, root, stage, cache_dir / "sheets", progress)
+        with progress.step("publish"):
+            write_open_data(portfolio, stage)
     log.info("published %s", out)
 
 
@@ -88,18 +98,57 @@ def write_docs_tree(renderer: Renderer, root: Path, docs: Path) -> None:
     shutil.copytree(root / "templates" / "assets", docs / "assets")
 
 
-def run_mkdocs(portfolio: Portfolio, root: Path, docs: Path, site: Path, work: Path) -> None:
-    """Run MkDocs on ``mkdocs.yml``, completed with this build's folders and navigation."""
+def run_mkdocs(portfolio: Portfolio, root: Path, docs: Path, site: Path, work: Path, cache_dir: Path) -> bool:
+    """Run MkDocs on ``mkdocs.yml``, completed with this build's folders and navigation.
+
+    When nothing MkDocs reads has changed since the last build, its output is reused
+    (returns True). Only the latest output is kept.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    config = mkdocs_config(portfolio, root, docs, site)
+    cached = cache_dir / _site_key(config, docs, root / "templates" / "site")
+    if cached.is_dir():
+        shutil.copytree(cached, site, dirs_exist_ok=True)
+        return True
     config_file = work / "mkdocs.yml"
-    config_file.write_text(yaml.safe_dump(mkdocs_config(portfolio, root, docs, site), allow_unicode=True))
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True))
     try:
         build(load_config(str(config_file)))
     except (Abort, ConfigurationError) as error:
         raise BuildError(f"MkDocs could not build the site: {error}") from None
+    _keep_only(cache_dir, cached, site)
+    return False
+
+
+def _site_key(config: dict[str, Any], docs: Path, theme_overrides: Path) -> str:
+    """Everything MkDocs reads: the configuration (less this build's folders), the docs tree, the theme."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for package in ("mkdocs", "mkdocs-material", "mkdocs-static-i18n"):
+        digest.update(f"{package} {version(package)}\n".encode())
+    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    stable = {key: value for key, value in config.items() if key not in ("docs_dir", "site_dir")}
+    digest.update(yaml.safe_dump(stable).encode())
+    for folder in (docs, theme_overrides):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _keep_only(cache_dir: Path, target: Path, site: Path) -> None:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    partial = cache_dir / f".{target.name}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    shutil.copytree(site, partial)
+    for old in cache_dir.iterdir():
+        if old != partial:
+            shutil.rmtree(old, ignore_errors=True)
+    partial.rename(target)
 
 
 def mkdocs_config(portfolio: Portfolio, root: Path, docs: Path, site: Path) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from .i18n import label_problems
 from .load import Document, display_name, dotted, load_yaml
 from .model import Card, SiteSettings
 from .problems import InvalidInput, Problem
+from .progress import Progress
 
 
 @dataclass(frozen=True)
@@ -44,43 +45,52 @@ class Portfolio:
         return sum(card.budget.total_meur for card in self.flagships_of(programme))
 
 
-def load_portfolio(data_dir: Path, root: Path) -> Portfolio:
+def load_portfolio(data_dir: Path, root: Path, progress: Progress | None = None) -> Portfolio:
     """Load and validate ``data_dir/site.yml`` and ``data_dir/cards/*.yml``.
 
     Raises InvalidInput with every problem in every file.
     """
+    progress = progress or Progress.silent()
     problems: list[Problem] = []
-    settings, languages = _load_settings(data_dir / "site.yml", root, problems)
-    cards: list[tuple[Card, Document]] = []
-    for path in _card_files(data_dir / "cards", root, problems):
-        try:
-            document = load_yaml(path, root)
-        except InvalidInput as invalid:
-            problems.extend(invalid.problems)
-            continue
-        card = _validate(Card, document, languages, problems)
-        problems.extend(_dotted_thousands(document))
-        if card is not None:
-            cards.append((card, document))
-    problems.extend(_cross_card_problems(cards))
+    with progress.step("load"):
+        settings_document = _read(data_dir / "site.yml", root, problems, "the portfolio's settings file is missing")
+        documents = [
+            document
+            for path in _card_files(data_dir / "cards", root, problems)
+            if (document := _read(path, root, problems)) is not None
+        ]
+    with progress.step("validate"):
+        settings, languages = _validate_settings(settings_document, problems)
+        cards: list[tuple[Card, Document]] = []
+        for document in documents:
+            card = _validate(Card, document, languages, problems)
+            problems.extend(_dotted_thousands(document))
+            if card is not None:
+                cards.append((card, document))
+        problems.extend(_cross_card_problems(cards))
+        progress.note("validate", f"{len(cards)} cards")
     if problems or settings is None:
         raise InvalidInput(problems)
     return Portfolio(settings, tuple(_programme_order([card for card, _ in cards])))
 
 
-def _load_settings(path: Path, root: Path, problems: list[Problem]) -> tuple[SiteSettings | None, list[str] | None]:
+def _read(path: Path, root: Path, problems: list[Problem], missing: str = "") -> Document | None:
     try:
-        document = load_yaml(path, root)
+        return load_yaml(path, root)
     except FileNotFoundError:
-        problems.append(Problem(display_name(path, root), 1, 1, "", "the portfolio's settings file is missing"))
-        return None, None
+        problems.append(Problem(display_name(path, root), 1, 1, "", missing or "the file is missing"))
     except InvalidInput as invalid:
         problems.extend(invalid.problems)
+    return None
+
+
+def _validate_settings(
+    document: Document | None, problems: list[Problem]
+) -> tuple[SiteSettings | None, list[str] | None]:
+    if document is None:
         return None, None
-    raw_languages = document.data.get("languages") if isinstance(document.data, dict) else None
-    languages = (
-        raw_languages if isinstance(raw_languages, list) and all(isinstance(x, str) for x in raw_languages) else None
-    )
+    raw = document.data.get("languages") if isinstance(document.data, dict) else None
+    languages = raw if isinstance(raw, list) and all(isinstance(code, str) for code in raw) else None
     settings = _validate(SiteSettings, document, languages, problems)
     if settings is not None:
         for key, message in label_problems(settings.labels):

@@ -101,7 +101,7 @@ def test_a_failed_first_build_creates_no_output(data, tmp_path, monkeypatch):
     monkeypatch.setattr(publish, "write_pdfs", failing)
     with pytest.raises(BuildError):
         build(data, tmp_path / "site", tmp_path / "cache")
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["data"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cache", "data"]  # no site, no staging folder
 
 
 @pytest.mark.parametrize("path", ["../outside.pdf", "/etc/passwd", "pdf/../../x"])
