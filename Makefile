@@ -25,6 +25,9 @@ serve: system $(STAMP)
 schema: $(STAMP)
 	$(PY) build.py schema
 
+bench: system $(STAMP)
+	$(PY) benchmarks/run.py
+
 system:
 	@missing=""; for pkg in $(DEBIAN_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "ok installed" || missing="$$missing $$pkg"; \

@@ -28,7 +28,9 @@ UI_LABELS = (
     "overview", "projects", "comparison", "comparison_caption", "card", "kind", "years", "size",
     "timeline_chart", "timeline_chart_alt", "budget_chart", "budget_chart_alt",
     "open_data", "open_data_json", "open_data_csv", "booklet", "booklet_link", "cover_title", "programme",
-    "flagships", "page_of", "skip_to_facts", "not_found_title", "not_found_text",
+    "flagships", "not_found_title", "not_found_text",
+    "domains", "domains_caption", "programmes", "portfolio_total", "portfolio_total_note", "filter_heading",
+    "filter_all", "trl_includes", "shown_count", "sort_by", "charts_by_domain",
 )  # fmt: skip
 """Interface texts the templates use; each must be in site.yml in every language."""
 
@@ -48,7 +50,8 @@ PLACEHOLDERS = {
     "includes_flagships": {"count", "amount"},
     "timeline_chart_alt": {"title", "start", "end"},
     "budget_chart_alt": {"title", "amount"},
-    "page_of": {"page"},
+    "shown_count": {"shown", "total"},
+    "sort_by": {"column"},
 }
 """The ``{names}`` the templates fill into these texts; every other text has none."""
 

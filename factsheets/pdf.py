@@ -38,7 +38,14 @@ class Job:
     what: str  # for messages: "card 'atmp', language en"
 
 
-def write_pdfs(renderer: Renderer, root: Path, site: Path, cache_dir: Path, progress: Progress | None = None) -> None:
+def write_pdfs(
+    renderer: Renderer,
+    root: Path,
+    site: Path,
+    cache_dir: Path,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> None:
     """Write every sheet and booklet into ``site``, reusing cached PDFs whose inputs did not change.
 
     The sheets, covers and closing pages are rendered by WeasyPrint in parallel;
@@ -63,7 +70,8 @@ def write_pdfs(renderer: Renderer, root: Path, site: Path, cache_dir: Path, prog
     log.info("pdf: %d of %d documents to render, %d from the cache", len(missing), len(jobs), len(jobs) - len(missing))
     progress = progress or Progress.silent()
     progress.note("pdf", f"{len(missing)} rendered, {len(jobs) - len(missing)} from the cache; {len(covers)} booklets")
-    _render_all(missing, str(root / "templates" / "print") + "/", cache_dir, keys, progress)
+    with progress.step("weasyprint"):
+        _render_all(missing, str(root / "templates" / "print") + "/", cache_dir, keys, progress, workers)
     for job in sheets.values():
         _publish(cache_dir / f"{keys[job.name]}.pdf", site, job.name)
     for code in portfolio.languages:
@@ -94,10 +102,12 @@ def _publish(cached: Path, site: Path, name: str) -> None:
     shutil.copyfile(cached, target)
 
 
-def _render_all(jobs: list[Job], base_url: str, cache_dir: Path, keys: dict[str, str], progress: Progress) -> None:
+def _render_all(
+    jobs: list[Job], base_url: str, cache_dir: Path, keys: dict[str, str], progress: Progress, workers: int | None
+) -> None:
     if not jobs:
         return
-    workers = min(len(jobs), os.cpu_count() or 1)
+    workers = min(len(jobs), workers or os.cpu_count() or 1)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(render_pdf, job, base_url) for job in jobs]
         for done, (job, future) in enumerate(zip(jobs, futures, strict=True), start=1):

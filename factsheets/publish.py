@@ -26,7 +26,7 @@ import yaml
 from .pdf import write_pdfs
 from .problems import BuildError
 from .progress import Progress
-from .render import CARDS_FOLDER, Renderer, booklet_path, inside, language_prefix, page_url, pdf_path
+from .render import CARDS_FOLDER, DOMAINS_FOLDER, Renderer, booklet_path, inside, language_prefix, page_url, pdf_path
 from .validate import Portfolio
 
 log = logging.getLogger(__name__)
@@ -92,10 +92,15 @@ def write_docs_tree(renderer: Renderer, root: Path, docs: Path) -> None:
         shutil.copytree(root / "content" / code, folder, dirs_exist_ok=True)
         (folder / "index.md").write_text(renderer.overview_page(code), encoding="utf-8")
         for card in portfolio.cards:
-            target = inside(folder, f"{CARDS_FOLDER}/{card.id}.md")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(renderer.card_page(card, code), encoding="utf-8")
+            _write(inside(folder, f"{CARDS_FOLDER}/{card.id}.md"), renderer.card_page(card, code))
+        for domain in portfolio.domains():
+            _write(inside(folder, f"{DOMAINS_FOLDER}/{domain.slug}.md"), renderer.domain_page(domain, code))
     shutil.copytree(root / "templates" / "assets", docs / "assets")
+
+
+def _write(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
 
 
 def run_mkdocs(portfolio: Portfolio, root: Path, docs: Path, site: Path, work: Path, cache_dir: Path) -> bool:
@@ -176,6 +181,7 @@ def _language_config(portfolio: Portfolio, root: Path, code: str) -> dict[str, A
         "site_description": settings.description[code],
         "nav": [
             {labels["overview"][code]: "index.md"},
+            {labels["domains"][code]: [f"{DOMAINS_FOLDER}/{domain.slug}.md" for domain in portfolio.domains()]},
             {labels["projects"][code]: [f"{CARDS_FOLDER}/{card.id}.md" for card in portfolio.cards]},
             *content_pages,
         ],

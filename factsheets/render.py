@@ -24,9 +24,10 @@ from markupsafe import Markup
 from .i18n import Language
 from .model import PRECONDITION_GROUPS, Card
 from .problems import BuildError
-from .validate import Portfolio
+from .validate import Domain, Portfolio, total_meur
 
 CARDS_FOLDER = "projecten"
+DOMAINS_FOLDER = "domeinen"
 PDF_FOLDER = "pdf"
 
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "em", "strong", "a", "br", "code", "blockquote"}
@@ -47,6 +48,10 @@ def page_url(portfolio: Portfolio, card_id: str, code: str) -> str:
 
 def pdf_path(card_id: str, code: str) -> str:
     return f"{PDF_FOLDER}/{card_id}.{code}.pdf"
+
+
+def domain_url(portfolio: Portfolio, slug: str, code: str) -> str:
+    return f"{language_prefix(portfolio, code)}{DOMAINS_FOLDER}/{slug}/"
 
 
 def booklet_path(code: str) -> str:
@@ -145,6 +150,18 @@ class Renderer:
             "title": lang.text(self.portfolio.settings.name),
             "hide": ["toc"],
             "description": lang.text(self.portfolio.settings.description),
+        }
+        return front_matter(meta) + _without_blank_lines(body)
+
+    def domain_page(self, domain: Domain, code: str) -> str:
+        lang = self.language(code)
+        url = domain_url(self.portfolio, domain.slug, code)
+        params = domain_params(self.portfolio, domain, lang, lambda target: relative(target, url))
+        body = self.render("pages/domain.md.j2", code, listing=params)
+        meta = {
+            "title": lang.text(domain.name),
+            "hide": ["toc"],
+            "description": f"{lang.text(domain.name)}: {params['count']} {lang.t('projects').lower()}",
         }
         return front_matter(meta) + _without_blank_lines(body)
 
@@ -331,35 +348,89 @@ def flagships_params(portfolio: Portfolio, programme: Card, lang: Language, link
     }
 
 
-def overview_params(portfolio: Portfolio, lang: Language, link: Link) -> dict[str, Any]:
-    """The home page's and the booklet cover's data: programmes, comparison, charts, downloads."""
+CHART_ROWS = 40
+"""Above this many cards the home page's charts show one bar per domain; each domain page shows its cards."""
+
+
+def listing_params(
+    portfolio: Portfolio, cards: tuple[Card, ...], lang: Language, link: Link, chart_rows: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A set of cards at a glance: totals, programmes, comparison table, charts (home page, domain pages)."""
     scale_start, scale_end = timeline_scale(portfolio)
-    rows = [
-        {
-            "id": card.id,
-            "title": lang.text(card.title),
-            "kind": lang.t(f"kind.{card.kind}"),
-            "is_flagship": card.kind == "flagship",
-            "url": link(page_url(portfolio, card.id, lang.code)),
-            "total_meur": card.budget.total_meur,
-            "size": lang.money_meur(card.budget.total_meur),
-            "start": card.timeline.start,
-            "end": card.timeline.end,
-            "trl": f"{card.readiness.trl.min}–{card.readiness.trl.max}",
-            "market": lang.t(f"market.{card.readiness.market}"),
-        }
-        for card in portfolio.cards
-    ]
+    rows = [_row(portfolio, card, lang, link) for card in cards]
+    programmes = [card for card in cards if card.kind == "programme"]
     return {
+        "count": len(cards),
+        "programme_count": len(programmes),
+        "flagship_count": len(cards) - len(programmes),
+        "total": lang.money_meur(total_meur(cards)),
+        "programmes": [flagships_params(portfolio, card, lang, link) for card in programmes],
+        "rows": rows,
+        "chart_rows": chart_rows or rows,
+        "charts_by_domain": bool(chart_rows),
+        "filters": _filters(rows),
+        "scale_start": scale_start,
+        "scale_end": scale_end,
+        "max_meur": max(row["total_meur"] for row in chart_rows or rows),
+    }
+
+
+def _row(portfolio: Portfolio, card: Card, lang: Language, link: Link) -> dict[str, Any]:
+    return {
+        "id": card.id,
+        "title": lang.text(card.title),
+        "kind": lang.t(f"kind.{card.kind}"),
+        "is_flagship": card.kind == "flagship",
+        "url": link(page_url(portfolio, card.id, lang.code)),
+        "domain": lang.text(card.domain),
+        "total_meur": card.budget.total_meur,
+        "size": lang.money_meur(card.budget.total_meur),
+        "start": card.timeline.start,
+        "end": card.timeline.end,
+        "trl_min": card.readiness.trl.min,
+        "trl_max": card.readiness.trl.max,
+        "trl": f"{card.readiness.trl.min}–{card.readiness.trl.max}",
+        "market": lang.t(f"market.{card.readiness.market}"),
+        "market_rank": ["exploration", "partly_operational", "operational"].index(card.readiness.market),
+    }
+
+
+def _filters(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """The values each filter of the comparison table offers, in first-seen order."""
+    return {key: list(dict.fromkeys(row[key] for row in rows)) for key in ("domain", "kind", "market")}
+
+
+def overview_params(portfolio: Portfolio, lang: Language, link: Link) -> dict[str, Any]:
+    """The home page and booklet cover: the whole portfolio, its domains and the downloads."""
+    domains = [_domain_row(portfolio, domain, lang, link) for domain in portfolio.domains()]
+    by_domain = domains if len(portfolio.cards) > CHART_ROWS else []
+    return {
+        **listing_params(portfolio, portfolio.cards, lang, link, chart_rows=by_domain),
         "name": lang.text(portfolio.settings.name),
         "description": lang.text(portfolio.settings.description),
         "tagline": lang.text(portfolio.settings.tagline),
-        "programmes": [flagships_params(portfolio, card, lang, link) for card in portfolio.programmes()],
-        "rows": rows,
-        "scale_start": scale_start,
-        "scale_end": scale_end,
-        "max_meur": max(card.budget.total_meur for card in portfolio.cards),
+        "domains": domains,
         "booklet_url": link(booklet_path(lang.code)),
         "json_url": link("portfolio.json"),
         "csv_url": link("portfolio.csv"),
     }
+
+
+def _domain_row(portfolio: Portfolio, domain: Domain, lang: Language, link: Link) -> dict[str, Any]:
+    """A domain in the domain table, and as one bar in the home page's charts of a large portfolio."""
+    total = total_meur(domain.cards)
+    return {
+        "title": lang.text(domain.name),
+        "url": link(domain_url(portfolio, domain.slug, lang.code)),
+        "count": len(domain.cards),
+        "programme_count": sum(card.kind == "programme" for card in domain.cards),
+        "total_meur": total,
+        "size": lang.money_meur(total),
+        "start": min(card.timeline.start for card in domain.cards),
+        "end": max(card.timeline.end for card in domain.cards),
+        "is_flagship": False,
+    }
+
+
+def domain_params(portfolio: Portfolio, domain: Domain, lang: Language, link: Link) -> dict[str, Any]:
+    return {**listing_params(portfolio, domain.cards, lang, link, chart_rows=[]), "name": lang.text(domain.name)}

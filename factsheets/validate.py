@@ -8,6 +8,7 @@ programme totals) live here.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
@@ -43,6 +44,35 @@ class Portfolio:
 
     def flagships_total_meur(self, programme: Card) -> float:
         return sum(card.budget.total_meur for card in self.flagships_of(programme))
+
+    def domains(self) -> list[Domain]:
+        """The domains in programme order, each with its cards; keyed by the default language's name."""
+        grouped: dict[str, list[Card]] = {}
+        for card in self.cards:
+            grouped.setdefault(card.domain[self.settings.default_language], []).append(card)
+        return [Domain(_slug(name), tuple(cards)) for name, cards in grouped.items()]
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A domain of the portfolio (Life sciences en Biotech, Energie, ...) and its cards."""
+
+    slug: str
+    cards: tuple[Card, ...]
+
+    @property
+    def name(self) -> dict[str, str]:
+        return self.cards[0].domain
+
+
+def total_meur(cards: tuple[Card, ...] | list[Card]) -> float:
+    """The cards' budgets together, counting a flagship once when its programme's total includes it."""
+    included = {card.id for card in cards if card.kind == "programme" and card.budget.includes_flagships}
+    return sum(card.budget.total_meur for card in cards if card.parent not in included)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "domein"
 
 
 def load_portfolio(data_dir: Path, root: Path, progress: Progress | None = None) -> Portfolio:

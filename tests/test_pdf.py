@@ -3,7 +3,7 @@
 Most tests read the PDFs of the real portfolio built once by the ``built_site``
 fixture (conftest.py), found through the manifest ``portfolio.json``. The cache
 tests call ``factsheets.pdf.write_pdfs`` directly; the overflow tests build the
-small portfolio in ``tests/fixtures/too-long/``.
+small portfolio made from ``tests/fixtures/too-long/cards`` and the real site settings.
 """
 
 from __future__ import annotations
@@ -35,7 +35,18 @@ from factsheets.validate import Portfolio, load_portfolio
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_DATA = ROOT / "data"
-TOO_LONG_DATA = ROOT / "tests" / "fixtures" / "too-long" / "data"
+TOO_LONG_CARDS = ROOT / "tests" / "fixtures" / "too-long" / "cards"
+
+
+@pytest.fixture
+def too_long_data(tmp_path: Path) -> Path:
+    """The real site settings with one programme card that is far too long in English."""
+    data = tmp_path / "too-long"
+    shutil.copytree(TOO_LONG_CARDS, data / "cards")
+    shutil.copy(REAL_DATA / "site.yml", data / "site.yml")
+    return data
+
+
 SETTINGS = yaml.safe_load((REAL_DATA / "site.yml").read_text(encoding="utf-8"))
 LABELS = SETTINGS["labels"]
 LANGUAGES: list[str] = SETTINGS["languages"]
@@ -447,12 +458,12 @@ def overflowing(message: str) -> list[str]:
 
 
 def test_too_long_card_fails_the_build_naming_card_language_and_block(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, too_long_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     out = tmp_path / "out" / "site"
     with pytest.raises(BuildError) as raised:
-        build_site(load_portfolio(TOO_LONG_DATA, ROOT), ROOT, out, tmp_path / "cache")
+        build_site(load_portfolio(too_long_data, ROOT), ROOT, out, tmp_path / "cache")
     message = str(raised.value)
     assert "'overlong'" in message
     assert "language en" in message and "language nl" not in message
@@ -461,12 +472,12 @@ def test_too_long_card_fails_the_build_naming_card_language_and_block(
     assert list(out.parent.iterdir()) == [], "a staging folder was left behind"
 
 
-def test_too_long_card_fails_the_command_cleanly(tmp_path: Path) -> None:
+def test_too_long_card_fails_the_command_cleanly(tmp_path: Path, too_long_data: Path) -> None:
     out = tmp_path / "site"
     out.mkdir()
     (out / "previous.txt").write_text("the previous build", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "build.py", "--data", str(TOO_LONG_DATA.relative_to(ROOT)), "--out", str(out)],
+        [sys.executable, "build.py", "--data", str(too_long_data), "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -481,7 +492,7 @@ def test_too_long_card_fails_the_command_cleanly(tmp_path: Path) -> None:
     # The previous output is left exactly as it was, and no staging folder stays behind.
     assert [path.name for path in out.iterdir()] == ["previous.txt"]
     assert (out / "previous.txt").read_text(encoding="utf-8") == "the previous build"
-    assert [path.name for path in tmp_path.iterdir()] == ["site"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site", "too-long"]  # no staging folder
 
 
 # --- the cache --------------------------------------------------------------------------------------------

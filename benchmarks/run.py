@@ -1,0 +1,151 @@
+"""The benchmark table: one run on this machine, every number from that run (``make bench``).
+
+Each build runs in its own process, so that its peak memory (the build and its
+WeasyPrint workers together, sampled from /proc) and its caches are its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import generate  # noqa: E402
+
+WORK = ROOT / ".build" / "bench"
+SIZES = (10, 40, 100, 400)
+STEPS = ("load", "validate", "render", "mkdocs", "pdf", "weasyprint")
+
+
+def build(data: Path, out: Path, cache: Path) -> dict:
+    """One build in a child process: wall time, peak memory of its process tree, time per step."""
+    code = (
+        "import json, sys; from pathlib import Path\n"
+        "from factsheets.progress import Progress\nfrom factsheets.publish import build_site\n"
+        "from factsheets.validate import load_portfolio\n"
+        "p = Progress(quiet=True); root = Path(sys.argv[1])\n"
+        "build_site(load_portfolio(Path(sys.argv[2]), root, p), root, Path(sys.argv[3]), Path(sys.argv[4]), p)\n"
+        "print(json.dumps(p.timings))\n"
+    )
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "PYTHONPATH": str(ROOT)}
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-c", code, str(ROOT), str(data), str(out), str(cache)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
+    peak = 0
+    while child.poll() is None:
+        peak = max(peak, _tree_rss(child.pid))
+        time.sleep(0.05)
+    wall = time.perf_counter() - started
+    stdout, stderr = child.communicate()
+    if child.returncode != 0:
+        raise SystemExit(f"build of {data} failed:\n{stderr}")
+    return {"wall": wall, "peak_mib": peak / 2**20, "steps": json.loads(stdout.strip().splitlines()[-1])}
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory of ``pid`` and all its descendants, in bytes."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                parents[int(entry.name)] = int(fields[1])
+                rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        current = frontier.pop()
+        children = [child for child, parent in parents.items() if parent == current]
+        tree.update(children)
+        frontier += children
+    return sum(rss.get(member, 0) for member in tree)
+
+
+def workers_speedup(data: Path) -> tuple[float, float]:
+    """Seconds to render the sheets on 1 and on 2 workers, each with an empty cache."""
+    code = (
+        "import sys, time; from pathlib import Path\n"
+        "from factsheets.pdf import write_pdfs\nfrom factsheets.render import Renderer\n"
+        "from factsheets.validate import load_portfolio\n"
+        "root = Path(sys.argv[1]); p = load_portfolio(Path(sys.argv[2]), root)\n"
+        "t = time.perf_counter()\n"
+        "renderer = Renderer(p, root / 'templates')\n"
+        "write_pdfs(renderer, root, Path(sys.argv[3]), Path(sys.argv[4]), workers=int(sys.argv[5]))\n"
+        "print(time.perf_counter() - t)\n"
+    )  # fmt: skip
+    times = []
+    for workers in (1, 2):
+        out, cache = WORK / f"workers-{workers}", WORK / f"workers-{workers}-cache"
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        command = [sys.executable, "-c", code, str(ROOT), str(data), str(out), str(cache), str(workers)]
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        result = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
+        times.append(float(result.stdout.strip().splitlines()[-1]))
+    return times[0], times[1]
+
+
+def change_one_card(data: Path) -> None:
+    card = sorted((data / "cards").glob("*-flagship-1.yml"))[0]
+    text = card.read_text(encoding="utf-8")
+    card.write_text(text.replace("total_meur: ", "total_meur: 1", 1), encoding="utf-8")
+
+
+def main() -> None:
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    rows: list[tuple[str, int, dict]] = []
+    data = {size: generate(size, WORK / f"portfolio-{size}") for size in SIZES}
+    for size in SIZES:
+        print(f"clean build, {size} cards ...", file=sys.stderr, flush=True)
+        rows.append(("clean build", size, build(data[size], WORK / f"site-{size}", WORK / f"cache-{size}")))
+    print("rebuilds, 100 cards ...", file=sys.stderr, flush=True)
+    rows.append(("rebuild, nothing changed", 100, build(data[100], WORK / "site-100", WORK / "cache-100")))
+    change_one_card(data[100])
+    rows.append(("rebuild, one card changed", 100, build(data[100], WORK / "site-100", WORK / "cache-100")))
+    print("sheets on 1 and 2 workers, 40 cards ...", file=sys.stderr, flush=True)
+    one, two = workers_speedup(data[40])
+    print(table(rows, one, two))
+
+
+def table(rows: list[tuple[str, int, dict]], one_worker: float, two_workers: float) -> str:
+    lines = [
+        "| build | cards | wall s | s per card | peak MiB | " + " | ".join(STEPS) + " |",
+        "|---|---:|---:|---:|---:|" + "---:|" * len(STEPS),
+    ]
+    for name, size, result in rows:
+        steps = " | ".join(f"{result['steps'].get(step, 0):.1f}" for step in STEPS)
+        lines.append(f"| {name} | {size} | {result['wall']:.1f} | {result['wall'] / size:.2f} | "
+                     f"{result['peak_mib']:.0f} | {steps} |")  # fmt: skip
+    clean = {size: result for name, size, result in rows if name == "clean build"}
+    unchanged = next(result for name, _, result in rows if name == "rebuild, nothing changed")
+    one_changed = next(result for name, _, result in rows if name == "rebuild, one card changed")
+    c100 = clean[100]
+    outside = c100["wall"] - c100["steps"].get("mkdocs", 0) - c100["steps"].get("weasyprint", 0)
+    targets = [
+        ("rebuild, nothing changed / clean (100)", unchanged["wall"] / c100["wall"], "<= 0.10"),
+        ("rebuild, one card changed / clean (100)", one_changed["wall"] / c100["wall"], "<= 0.25"),
+        ("clean 400 / clean 40", clean[400]["wall"] / clean[40]["wall"], "<= 10.5"),
+        ("sheets, 1 worker / 2 workers (40)", one_worker / two_workers, ">= 1.7"),
+        ("outside WeasyPrint and MkDocs / clean (100)", outside / c100["wall"], "<= 0.15"),
+        ("peak memory at 400 cards, MiB", clean[400]["peak_mib"], "< 1024"),
+    ]
+    lines += ["", "| target | measured | goal | met |", "|---|---:|---|---|"]
+    for name, value, goal in targets:
+        operator, limit = goal.split()
+        met = {"<=": value <= float(limit), ">=": value >= float(limit), "<": value < float(limit)}[operator]
+        lines.append(f"| {name} | {value:.2f} | {goal} | {'yes' if met else 'NO'} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
