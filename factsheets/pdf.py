@@ -16,11 +16,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import segno
+
 from . import booklet as booklet_module
 from .booklet import Part, assemble
 from .problems import BuildError
 from .progress import Progress
-from .render import Renderer, booklet_path, inside, pdf_path
+from .render import QR_SCHEME, Renderer, booklet_path, inside, pdf_path
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +129,7 @@ def render_pdf(job: Job, base_url: str) -> bytes:
     """Lay out one document, check it fits its pages, and return the PDF's bytes."""
     from weasyprint import HTML
 
-    document = HTML(string=job.html, base_url=base_url).render()
+    document = HTML(string=job.html, base_url=base_url, url_fetcher=_fetcher()).render()
     overflow = overflowing_blocks(document, job.pages)
     if overflow:
         raise BuildError(
@@ -135,6 +137,21 @@ def render_pdf(job: Job, base_url: str) -> bytes:
             "Shorten the text of that block."
         )
     return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def _fetcher() -> object:
+    """WeasyPrint's fetcher for local files only, plus ``qr:<address>``: the QR code of that address."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class SheetFetcher(URLFetcher):
+        def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+            if url.startswith(QR_SCHEME):
+                svg = segno.make(url.removeprefix(QR_SCHEME), error="m").svg_inline(dark="#154273", border=0)
+                return URLFetcherResponse(url, svg.encode(), headers={"Content-Type": "image/svg+xml"})
+            return super().fetch(url, headers)
+
+    # Sheets need nothing from the network: templates, CSS and fonts are local files.
+    return SheetFetcher(allowed_protocols={"file"})
 
 
 def overflowing_blocks(document: object, pages: int | None) -> list[str]:

@@ -182,7 +182,7 @@ def _language_config(portfolio: Portfolio, root: Path, code: str) -> dict[str, A
         "nav": [
             {labels["overview"][code]: "index.md"},
             {labels["domains"][code]: [f"{DOMAINS_FOLDER}/{domain.slug}.md" for domain in portfolio.domains()]},
-            {labels["projects"][code]: [f"{CARDS_FOLDER}/{card.id}.md" for card in portfolio.cards]},
+            *_cards_nav(portfolio, labels["projects"][code]),
             *content_pages,
         ],
         "extra": {
@@ -193,6 +193,17 @@ def _language_config(portfolio: Portfolio, root: Path, code: str) -> dict[str, A
             "default_language": settings.default_language,
         },
     }
+
+
+NAV_CARDS = 40
+"""A navigation menu lists the cards up to this many; beyond it the domain pages lead to them, because a
+menu of hundreds of entries helps nobody and MkDocs renders it into every page."""
+
+
+def _cards_nav(portfolio: Portfolio, label: str) -> list[dict[str, list[str]]]:
+    if len(portfolio.cards) > NAV_CARDS:
+        return []
+    return [{label: [f"{CARDS_FOLDER}/{card.id}.md" for card in portfolio.cards]}]
 
 
 def _language_name(code: str) -> str:

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import markdown
 import nh3
-import segno
 import yaml
 from markupsafe import Markup
 
@@ -29,6 +28,9 @@ from .validate import Domain, Portfolio, total_meur
 CARDS_FOLDER = "projecten"
 DOMAINS_FOLDER = "domeinen"
 PDF_FOLDER = "pdf"
+
+QR_SCHEME = "qr:"
+"""``<img src="qr:https://…">``: the QR code of that address, drawn when the PDF is rendered."""
 
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "em", "strong", "a", "br", "code", "blockquote"}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
@@ -76,13 +78,18 @@ def relative(target: str, from_page: str) -> str:
 # --- card text -------------------------------------------------------------------------------
 
 
-def markdown_to_html(text: str) -> Markup:
-    """Card Markdown as safe HTML: raw HTML shown as text, links only to http(s) and mailto."""
+@cache
+def _markdown() -> markdown.Markdown:
     converter = markdown.Markdown(extensions=["sane_lists"])
     # Raw HTML in a card is an editor's mistake or an attack: escape it instead of passing it on.
     converter.preprocessors.deregister("html_block")
     converter.inlinePatterns.deregister("html")
-    html = converter.convert(text)
+    return converter
+
+
+def markdown_to_html(text: str) -> Markup:
+    """Card Markdown as safe HTML: raw HTML shown as text, links only to http(s) and mailto."""
+    html = _markdown().reset().convert(text)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -102,6 +109,14 @@ class Renderer:
 
     portfolio: Portfolio
     templates_dir: Path
+    _sheets: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
+
+    def sheet(self, card: Card, lang: Language) -> dict[str, Any]:
+        """The card's block parameters, made once for its web page and its sheet."""
+        key = (card.id, lang.code)
+        if key not in self._sheets:
+            self._sheets[key] = sheet_params(self.portfolio, card, lang)
+        return self._sheets[key]
 
     @cached_property
     def env(self) -> jinja2.Environment:
@@ -129,7 +144,7 @@ class Renderer:
         body = self.render(
             "pages/card.md.j2",
             code,
-            params=sheet_params(self.portfolio, card, lang),
+            params=self.sheet(card, lang),
             relation=self._relation(card, lang, url),
             pdf_link=relative(pdf_path(card.id, code), url),
         )
@@ -206,8 +221,12 @@ class Renderer:
 
     def _print_params(self, card: Card, lang: Language) -> dict[str, Any]:
         web_address = self._web_address(page_url(self.portfolio, card.id, lang.code))
-        qr = segno.make(web_address, error="m").svg_data_uri(dark="#154273", border=0)
-        return {"sheet": sheet_params(self.portfolio, card, lang), "web_address": web_address, "qr": qr}
+        # The QR code is drawn by the PDF step only for sheets it renders (see pdf.QR_SCHEME).
+        return {
+            "sheet": self.sheet(card, lang),
+            "web_address": web_address,
+            "qr": QR_SCHEME + web_address,
+        }
 
 
 def front_matter(meta: dict[str, Any]) -> str:
