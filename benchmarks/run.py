@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from benchmarks.generate import generate  # noqa: E402
 
 WORK = ROOT / ".build" / "bench"
 SIZES = (10, 40, 100, 400)
-STEPS = ("load", "validate", "render", "mkdocs", "pdf", "weasyprint")
+STEPS = ("load", "validate", "render", "mkdocs", "pdf", "weasyprint wait")
 
 
 def build(data: Path, out: Path, cache: Path) -> dict:
@@ -31,7 +32,10 @@ def build(data: Path, out: Path, cache: Path) -> dict:
         "from factsheets.progress import Progress\nfrom factsheets.publish import build_site\n"
         "from factsheets.validate import load_portfolio\n"
         "p = Progress(quiet=True); root = Path(sys.argv[1])\n"
-        "build_site(load_portfolio(Path(sys.argv[2]), root, p), root, Path(sys.argv[3]), Path(sys.argv[4]), p)\n"
+        "from factsheets.problems import InvalidInput\n"
+        "try:\n    portfolio = load_portfolio(Path(sys.argv[2]), root, p)\n"
+        "except InvalidInput as invalid:\n    sys.exit('\\n'.join(map(str, invalid.problems)))\n"
+        "build_site(portfolio, root, Path(sys.argv[3]), Path(sys.argv[4]), p)\n"
         "print(json.dumps(p.timings))\n"
     )
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "PYTHONPATH": str(ROOT)}
@@ -95,9 +99,10 @@ def workers_speedup(data: Path) -> tuple[float, float]:
 
 
 def change_one_card(data: Path) -> None:
+    """An editor's typical change: one flagship's budget (lowered, so its programme's total still covers it)."""
     card = sorted((data / "cards").glob("*-flagship-1.yml"))[0]
     text = card.read_text(encoding="utf-8")
-    card.write_text(text.replace("total_meur: ", "total_meur: 1", 1), encoding="utf-8")
+    card.write_text(re.sub(r"total_meur: \d+", "total_meur: 99", text, count=1), encoding="utf-8")
 
 
 def main() -> None:
@@ -130,7 +135,8 @@ def table(rows: list[tuple[str, int, dict]], one_worker: float, two_workers: flo
     unchanged = next(result for name, _, result in rows if name == "rebuild, nothing changed")
     one_changed = next(result for name, _, result in rows if name == "rebuild, one card changed")
     c100 = clean[100]
-    outside = c100["wall"] - c100["steps"].get("mkdocs", 0) - c100["steps"].get("weasyprint", 0)
+    # WeasyPrint renders in workers while MkDocs runs; what is left of the wall time is our own work.
+    outside = c100["wall"] - c100["steps"].get("mkdocs", 0) - c100["steps"].get("weasyprint wait", 0)
     targets = [
         ("rebuild, nothing changed / clean (100)", unchanged["wall"] / c100["wall"], "<= 0.10"),
         ("rebuild, one card changed / clean (100)", one_changed["wall"] / c100["wall"], "<= 0.25"),

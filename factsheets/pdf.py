@@ -12,7 +12,7 @@ import hashlib
 import logging
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,74 +48,106 @@ def write_pdfs(
     progress: Progress | None = None,
     workers: int | None = None,
 ) -> None:
-    """Write every sheet and booklet into ``site``, reusing cached PDFs whose inputs did not change.
+    """Write every sheet and booklet into ``site``, reusing cached PDFs whose inputs did not change."""
+    with PdfBuild(renderer, root, cache_dir, progress, workers) as pdfs:
+        pdfs.finish(site)
 
-    The sheets, covers and closing pages are rendered by WeasyPrint in parallel;
-    each booklet is then assembled from them without laying anything out again.
+
+class PdfBuild:
+    """The PDFs of one build, rendered by WeasyPrint in worker processes while the caller goes on.
+
+    Creating it starts the sheets, covers and closing pages that are not in the
+    cache; ``finish`` waits for them, publishes the sheets and assembles each
+    booklet from its parts without laying anything out again. Leaving the
+    ``with`` block early (an error, Ctrl-C) cancels what has not started.
     """
-    portfolio = renderer.portfolio
-    sheets = {
-        (card.id, code): Job(renderer.sheet_html(card, code), pdf_path(card.id, code), 1,
-                             f"card '{card.id}', language {code}")
-        for card in portfolio.cards
-        for code in portfolio.languages
-    }  # fmt: skip
-    covers = {code: Job(renderer.cover_html(code), f"cover.{code}", None, f"booklet cover, language {code}")
-              for code in portfolio.languages}  # fmt: skip
-    closings = {code: Job(renderer.closing_html(code), f"closing.{code}", 1, f"booklet closing page, language {code}")
-                for code in portfolio.languages}  # fmt: skip
-    jobs = [*sheets.values(), *covers.values(), *closings.values()]
-    salt = _inputs_fingerprint(root / "templates")
-    keys = {job.name: _key(job.name, job.html, salt) for job in jobs}
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    missing = [job for job in jobs if not (cache_dir / f"{keys[job.name]}.pdf").exists()]
-    log.info("pdf: %d of %d documents to render, %d from the cache", len(missing), len(jobs), len(jobs) - len(missing))
-    progress = progress or Progress.silent()
-    progress.note("pdf", f"{len(missing)} rendered, {len(jobs) - len(missing)} from the cache; {len(covers)} booklets")
-    with progress.step("weasyprint"):
-        _render_all(missing, str(root / "templates" / "print") + "/", cache_dir, keys, progress, workers)
-    for job in sheets.values():
-        _publish(cache_dir / f"{keys[job.name]}.pdf", site, job.name)
-    for code in portfolio.languages:
-        lang = renderer.language(code)
-        parts = [(covers[code].name, lang.t("cover_title"))]
-        parts += [(sheets[card.id, code].name, lang.text(card.title)) for card in portfolio.cards]
-        parts.append((closings[code].name, lang.text(portfolio.settings.tagline)))
-        booklet = _booklet(cache_dir, keys, parts, renderer.booklet_title(code), code)
-        _publish(booklet, site, booklet_path(code))
+
+    def __init__(
+        self,
+        renderer: Renderer,
+        root: Path,
+        cache_dir: Path,
+        progress: Progress | None = None,
+        workers: int | None = None,
+    ) -> None:
+        self.renderer = renderer
+        self.cache_dir = cache_dir
+        self.progress = progress or Progress.silent()
+        portfolio = renderer.portfolio
+        self.sheets = {
+            (card.id, code): Job(renderer.sheet_html(card, code), pdf_path(card.id, code), 1,
+                                 f"card '{card.id}', language {code}")
+            for card in portfolio.cards
+            for code in portfolio.languages
+        }  # fmt: skip
+        self.covers = {code: Job(renderer.cover_html(code), f"cover.{code}", None, f"booklet cover, language {code}")
+                       for code in portfolio.languages}  # fmt: skip
+        self.closings = {
+            code: Job(renderer.closing_html(code), f"closing.{code}", 1, f"booklet closing page, language {code}")
+            for code in portfolio.languages
+        }
+        jobs = [*self.sheets.values(), *self.covers.values(), *self.closings.values()]
+        salt = _inputs_fingerprint(root / "templates")
+        self.keys = {job.name: _key(job.name, job.html, salt) for job in jobs}
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        self.missing = [job for job in jobs if not self._cached(job.name).exists()]
+        log.info("pdf: %d of %d documents to render, %d from the cache", len(self.missing), len(jobs),
+                 len(jobs) - len(self.missing))  # fmt: skip
+        self.progress.note("pdf", f"{len(self.missing)} rendered, {len(jobs) - len(self.missing)} from the cache; "
+                                  f"{len(self.covers)} booklets")  # fmt: skip
+        self.pool = ProcessPoolExecutor(max_workers=min(max(len(self.missing), 1), workers or os.cpu_count() or 1))
+        base_url = str(root / "templates" / "print") + "/"
+        self.futures = [self.pool.submit(render_pdf, job, base_url) for job in self.missing]
+
+    def __enter__(self) -> PdfBuild:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _cached(self, name: str) -> Path:
+        return self.cache_dir / f"{self.keys[name]}.pdf"
+
+    def finish(self, site: Path) -> None:
+        with self.progress.step("weasyprint wait"):
+            for done, (job, future) in enumerate(zip(self.missing, self.futures, strict=True), start=1):
+                _write_atomically(self._cached(job.name), future.result())
+                log.info("pdf %d/%d: %s", done, len(self.missing), job.name)
+                self.progress.count("sheets", done, len(self.missing))
+        for job in self.sheets.values():
+            _publish(self._cached(job.name), site, job.name)
+        booklets = {code: self._booklet(code) for code in self.renderer.portfolio.languages}
+        for code, (target, future) in booklets.items():
+            if future is not None:
+                _write_atomically(target, future.result())
+                log.info("pdf: booklet %s assembled", code)
+            _publish(target, site, booklet_path(code))
+
+    def _booklet(self, code: str) -> tuple[Path, Future[bytes] | None]:
+        """The booklet's place in the cache (keyed by its parts) and, when it is not there, its assembly."""
+        portfolio = self.renderer.portfolio
+        lang = self.renderer.language(code)
+        parts = [(self.covers[code].name, lang.t("cover_title"))]
+        parts += [(self.sheets[card.id, code].name, lang.text(card.title)) for card in portfolio.cards]
+        parts.append((self.closings[code].name, lang.text(portfolio.settings.tagline)))
+        title = self.renderer.booklet_title(code)
+        assembly = Path(booklet_module.__file__).read_text(encoding="utf-8")  # a change to the assembly counts too
+        target = self.cache_dir / f"{_key(title, *(f'{self.keys[n]} {e}' for n, e in parts), code, assembly)}.pdf"
+        if target.exists():
+            return target, None
+        sources = [(str(self._cached(name)), entry) for name, entry in parts]
+        return target, self.pool.submit(assemble_from_files, sources, title, code)
 
 
-def _booklet(cache_dir: Path, keys: dict[str, str], parts: list[tuple[str, str]], title: str, code: str) -> Path:
-    """The booklet from the cached parts; itself cached by the keys of its parts."""
-    assembly = Path(booklet_module.__file__).read_text(encoding="utf-8")  # a change to the assembly counts too
-    key = _key(title, "\n".join(f"{keys[name]} {entry}" for name, entry in parts), code, assembly)
-    target = cache_dir / f"{key}.pdf"
-    if not target.exists():
-        pdf = assemble([Part((cache_dir / f"{keys[name]}.pdf").read_bytes(), entry) for name, entry in parts],
-                       title, code)  # fmt: skip
-        _write_atomically(target, pdf)
-        log.info("pdf: booklet %s assembled from %d parts", code, len(parts))
-    return target
+def assemble_from_files(sources: list[tuple[str, str]], title: str, code: str) -> bytes:
+    """A booklet from PDF files (run in a worker: the two languages' booklets are put together side by side)."""
+    return assemble([Part(Path(path).read_bytes(), entry) for path, entry in sources], title, code)
 
 
 def _publish(cached: Path, site: Path, name: str) -> None:
     target = inside(site, name)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(cached, target)
-
-
-def _render_all(
-    jobs: list[Job], base_url: str, cache_dir: Path, keys: dict[str, str], progress: Progress, workers: int | None
-) -> None:
-    if not jobs:
-        return
-    workers = min(len(jobs), workers or os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(render_pdf, job, base_url) for job in jobs]
-        for done, (job, future) in enumerate(zip(jobs, futures, strict=True), start=1):
-            _write_atomically(cache_dir / f"{keys[job.name]}.pdf", future.result())
-            log.info("pdf %d/%d: %s", done, len(jobs), job.name)
-            progress.count("sheets", done, len(jobs))
 
 
 def _write_atomically(target: Path, content: bytes) -> None:

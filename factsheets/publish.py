@@ -23,10 +23,20 @@ from typing import Any
 
 import yaml
 
-from .pdf import write_pdfs
+from .pdf import PdfBuild
 from .problems import BuildError
 from .progress import Progress
-from .render import CARDS_FOLDER, DOMAINS_FOLDER, Renderer, booklet_path, inside, language_prefix, page_url, pdf_path
+from .render import (
+    CARDS_FOLDER,
+    DOMAINS_FOLDER,
+    Renderer,
+    booklet_path,
+    inside,
+    language_name,
+    language_prefix,
+    page_url,
+    pdf_path,
+)
 from .validate import Portfolio
 
 log = logging.getLogger(__name__)
@@ -49,11 +59,13 @@ def build_site(
         with progress.step("render"):
             write_docs_tree(renderer, root, docs)
             progress.note("render", f"{len(portfolio.cards) * len(portfolio.languages)} card pages")
-        with progress.step("mkdocs"):
-            reused = run_mkdocs(portfolio, root, docs, stage, Path(work), cache_dir / "site")
-            progress.note("mkdocs", "unchanged, reused" if reused else "built")
-        with progress.step("pdf"):
-            write_pdfs(renderer, root, stage, cache_dir / "sheets", progress)
+        # WeasyPrint renders in worker processes while MkDocs builds the site here.
+        with PdfBuild(renderer, root, cache_dir / "sheets", progress) as pdfs:
+            with progress.step("mkdocs"):
+                reused = run_mkdocs(portfolio, root, docs, stage, Path(work), cache_dir / "site")
+                progress.note("mkdocs", "unchanged, reused" if reused else "built")
+            with progress.step("pdf"):
+                pdfs.finish(stage)
         with progress.step("publish"):
             write_open_data(portfolio, stage)
     log.info("published %s", out)
@@ -174,7 +186,7 @@ def _language_config(portfolio: Portfolio, root: Path, code: str) -> dict[str, A
     content_pages = sorted(path.name for path in (root / "content" / code).glob("*.md"))
     return {
         "locale": code,
-        "name": _language_name(code),
+        "name": language_name(code, code),
         "default": code == settings.default_language,
         "build": True,
         "site_name": settings.name[code],
@@ -204,12 +216,6 @@ def _cards_nav(portfolio: Portfolio, label: str) -> list[dict[str, list[str]]]:
     if len(portfolio.cards) > NAV_CARDS:
         return []
     return [{label: [f"{CARDS_FOLDER}/{card.id}.md" for card in portfolio.cards]}]
-
-
-def _language_name(code: str) -> str:
-    from babel import Locale
-
-    return Locale.parse(code).get_display_name(code).capitalize()
 
 
 def write_open_data(portfolio: Portfolio, site: Path) -> None:

@@ -18,6 +18,7 @@ import jinja2
 import markdown
 import nh3
 import yaml
+from babel import Locale
 from markupsafe import Markup
 
 from .i18n import Language
@@ -50,6 +51,11 @@ def page_url(portfolio: Portfolio, card_id: str, code: str) -> str:
 
 def pdf_path(card_id: str, code: str) -> str:
     return f"{PDF_FOLDER}/{card_id}.{code}.pdf"
+
+
+def language_name(code: str, in_language: str) -> str:
+    """The name of language ``code`` in language ``in_language``: "Engels", "Dutch"."""
+    return Locale.parse(code).get_display_name(in_language).capitalize()
 
 
 def domain_url(portfolio: Portfolio, slug: str, code: str) -> str:
@@ -429,7 +435,10 @@ def overview_params(portfolio: Portfolio, lang: Language, link: Link) -> dict[st
         "description": lang.text(portfolio.settings.description),
         "tagline": lang.text(portfolio.settings.tagline),
         "domains": domains,
-        "booklet_url": link(booklet_path(lang.code)),
+        "booklets": [
+            {"code": code, "language": language_name(code, lang.code), "url": link(booklet_path(code))}
+            for code in portfolio.languages
+        ],
         "json_url": link("portfolio.json"),
         "csv_url": link("portfolio.csv"),
     }

@@ -87,7 +87,7 @@ def test_an_interrupted_build_keeps_the_old_output_and_leaves_no_temporary_folde
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(publish, "write_pdfs", interrupted)  # Ctrl-C after MkDocs wrote the new site
+    monkeypatch.setattr(publish.PdfBuild, "finish", interrupted)  # Ctrl-C after MkDocs wrote the new site
     with pytest.raises(KeyboardInterrupt):
         build(data, out, cache)
     assert tree_hashes(out) == before
@@ -98,7 +98,7 @@ def test_a_failed_first_build_creates_no_output(data, tmp_path, monkeypatch):
     def failing(*args: object, **kwargs: object) -> None:
         raise BuildError("a sheet does not fit")
 
-    monkeypatch.setattr(publish, "write_pdfs", failing)
+    monkeypatch.setattr(publish.PdfBuild, "finish", failing)
     with pytest.raises(BuildError):
         build(data, tmp_path / "site", tmp_path / "cache")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["cache", "data"]  # no site, no staging folder
@@ -112,3 +112,18 @@ def test_paths_that_leave_the_output_are_refused(tmp_path, path):
 
 def test_paths_inside_the_output_are_allowed(tmp_path):
     assert inside(tmp_path, "pdf/atmp.nl.pdf") == (tmp_path / "pdf" / "atmp.nl.pdf").resolve()
+
+
+def test_a_rebuild_with_nothing_changed_reuses_mkdocs_output_and_every_pdf(data, cache, tmp_path, monkeypatch):
+    import io
+
+    from factsheets.progress import Progress
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build(data, tmp_path / "first", cache)
+    stream = io.StringIO()
+    build_site(load_portfolio(data, ROOT), ROOT, tmp_path / "second", cache, Progress(stream, live=False))
+    log = stream.getvalue()
+    assert "mkdocs: unchanged, reused" in log
+    assert "pdf: 0 rendered, 12 from the cache" in log
+    assert tree_hashes(tmp_path / "first") == tree_hashes(tmp_path / "second")
