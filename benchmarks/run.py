@@ -54,15 +54,13 @@ def build(data: Path, out: Path, cache: Path) -> dict:
 
 
 def _tree_rss(pid: int) -> int:
-    """Resident memory of ``pid`` and all its descendants, in bytes."""
+    """Memory of ``pid`` and all its descendants, in bytes: the sum of their proportional set sizes
+    (PSS), which counts a page shared by several processes once, not once per process."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                parents[int(entry.name)] = int(fields[1])
-                rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
             except (OSError, IndexError, ValueError):
                 continue
     tree, frontier = {pid}, [pid]
@@ -71,7 +69,17 @@ def _tree_rss(pid: int) -> int:
         children = [child for child, parent in parents.items() if parent == current]
         tree.update(children)
         frontier += children
-    return sum(rss.get(member, 0) for member in tree)
+    return sum(_pss(member) for member in tree)
+
+
+def _pss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def workers_speedup(data: Path) -> tuple[float, float]:

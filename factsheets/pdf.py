@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
 import shutil
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -95,7 +96,9 @@ class PdfBuild:
                  len(jobs) - len(self.missing))  # fmt: skip
         self.progress.note("pdf", f"{len(self.missing)} rendered, {len(jobs) - len(self.missing)} from the cache; "
                                   f"{len(self.covers)} booklets")  # fmt: skip
-        self.pool = ProcessPoolExecutor(max_workers=min(max(len(self.missing), 1), workers or os.cpu_count() or 1))
+        self.pool = ProcessPoolExecutor(
+            max_workers=min(max(len(self.missing), 1), workers or os.cpu_count() or 1), mp_context=_workers_context()
+        )
         base_url = str(root / "templates" / "print") + "/"
         self.futures = [self.pool.submit(render_pdf, job, base_url) for job in self.missing]
 
@@ -137,6 +140,14 @@ class PdfBuild:
             return target, None
         sources = [(str(self._cached(name)), entry) for name, entry in parts]
         return target, self.pool.submit(assemble_from_files, sources, title, code)
+
+
+def _workers_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a small server that has WeasyPrint loaded, not from the build's own process:
+    they start at once and do not carry a copy of MkDocs' pages in their memory."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["weasyprint", "factsheets.pdf"])
+    return context
 
 
 def assemble_from_files(sources: list[tuple[str, str]], title: str, code: str) -> bytes:
