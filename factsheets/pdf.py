@@ -13,7 +13,7 @@ import logging
 import multiprocessing
 import os
 import shutil
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,15 +119,14 @@ class PdfBuild:
                 self.progress.count("sheets", done, len(self.missing))
         for job in self.sheets.values():
             _publish(self._cached(job.name), site, job.name)
-        booklets = {code: self._booklet(code) for code in self.renderer.portfolio.languages}
-        for code, (target, future) in booklets.items():
-            if future is not None:
-                _write_atomically(target, future.result())
-                log.info("pdf: booklet %s assembled", code)
-            _publish(target, site, booklet_path(code))
+        # The render workers are done; shutting them down frees their memory before the booklets,
+        # whose structure trees take about 1 MB per sheet while they are put together.
+        self.pool.shutdown()
+        for code in self.renderer.portfolio.languages:
+            _publish(self._booklet(code), site, booklet_path(code))
 
-    def _booklet(self, code: str) -> tuple[Path, Future[bytes] | None]:
-        """The booklet's place in the cache (keyed by its parts) and, when it is not there, its assembly."""
+    def _booklet(self, code: str) -> Path:
+        """The booklet in the cache, keyed by its parts; assembled when it is not there yet."""
         portfolio = self.renderer.portfolio
         lang = self.renderer.language(code)
         parts = [(self.covers[code].name, lang.t("cover_title"))]
@@ -136,10 +135,11 @@ class PdfBuild:
         title = self.renderer.booklet_title(code)
         assembly = Path(booklet_module.__file__).read_text(encoding="utf-8")  # a change to the assembly counts too
         target = self.cache_dir / f"{_key(title, *(f'{self.keys[n]} {e}' for n, e in parts), code, assembly)}.pdf"
-        if target.exists():
-            return target, None
-        sources = [(str(self._cached(name)), entry) for name, entry in parts]
-        return target, self.pool.submit(assemble_from_files, sources, title, code)
+        if not target.exists():
+            pdf = assemble([Part(self._cached(name).read_bytes(), entry) for name, entry in parts], title, code)
+            _write_atomically(target, pdf)
+            log.info("pdf: booklet %s assembled from %d parts", code, len(parts))
+        return target
 
 
 def _workers_context() -> multiprocessing.context.BaseContext:
@@ -148,11 +148,6 @@ def _workers_context() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["weasyprint", "factsheets.pdf"])
     return context
-
-
-def assemble_from_files(sources: list[tuple[str, str]], title: str, code: str) -> bytes:
-    """A booklet from PDF files (run in a worker: the two languages' booklets are put together side by side)."""
-    return assemble([Part(Path(path).read_bytes(), entry) for path, entry in sources], title, code)
 
 
 def _publish(cached: Path, site: Path, name: str) -> None:
