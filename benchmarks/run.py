@@ -22,7 +22,7 @@ from benchmarks.generate import generate  # noqa: E402
 
 WORK = ROOT / ".build" / "bench"
 SIZES = (10, 40, 100, 400)
-STEPS = ("load", "validate", "render", "mkdocs", "pdf", "weasyprint wait")
+STEPS = ("load", "validate", "render", "print html", "mkdocs", "pdf", "weasyprint wait")
 
 
 def build(data: Path, out: Path, cache: Path) -> dict:

@@ -75,22 +75,25 @@ class PdfBuild:
         self.cache_dir = cache_dir
         self.progress = progress or Progress.silent()
         portfolio = renderer.portfolio
-        self.sheets = {
-            (card.id, code): Job(renderer.sheet_html(card, code), pdf_path(card.id, code), 1,
-                                 f"card '{card.id}', language {code}")
-            for card in portfolio.cards
-            for code in portfolio.languages
-        }  # fmt: skip
-        self.covers = {code: Job(renderer.cover_html(code), f"cover.{code}", None, f"booklet cover, language {code}")
-                       for code in portfolio.languages}  # fmt: skip
-        self.closings = {
-            code: Job(renderer.closing_html(code), f"closing.{code}", 1, f"booklet closing page, language {code}")
-            for code in portfolio.languages
-        }
-        jobs = [*self.sheets.values(), *self.covers.values(), *self.closings.values()]
-        salt = _inputs_fingerprint(root / "templates")
-        self.keys = {job.name: _key(job.name, job.html, salt) for job in jobs}
-        cache_dir.mkdir(parents=True, exist_ok=True)
+        with self.progress.step("print html"):
+            self.sheets = {
+                (card.id, code): Job(renderer.sheet_html(card, code), pdf_path(card.id, code), 1,
+                                     f"card '{card.id}', language {code}")
+                for card in portfolio.cards
+                for code in portfolio.languages
+            }  # fmt: skip
+            self.covers = {
+                code: Job(renderer.cover_html(code), f"cover.{code}", None, f"booklet cover, language {code}")
+                for code in portfolio.languages
+            }
+            self.closings = {
+                code: Job(renderer.closing_html(code), f"closing.{code}", 1, f"booklet closing page, language {code}")
+                for code in portfolio.languages
+            }
+            jobs = [*self.sheets.values(), *self.covers.values(), *self.closings.values()]
+            salt = _inputs_fingerprint(root / "templates")
+            self.keys = {job.name: _key(job.name, job.html, salt) for job in jobs}
+            cache_dir.mkdir(parents=True, exist_ok=True)
         self.missing = [job for job in jobs if not self._cached(job.name).exists()]
         log.info("pdf: %d of %d documents to render, %d from the cache", len(self.missing), len(jobs),
                  len(jobs) - len(self.missing))  # fmt: skip

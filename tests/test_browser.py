@@ -222,3 +222,18 @@ def test_search_finds_the_card_in_its_language(page, base_url, manifest, code, w
     results.first.wait_for(timeout=RESULT_TIMEOUT_MS)
     hrefs = [path_of(href) for href in results.locator("a").evaluate_all("links => links.map(a => a.href)")]
     assert "/" + nexus["urls"][code]["page"] in hrefs
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_timeline_and_trl_scales_lie_on_one_line(browser, base_url, width):
+    """Material styles every content list; the sheet's scales are lists and must stay horizontal bars."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(base_url + "projecten/atmp/")
+        for scale in (".fs-timeline__bar", ".fs-trl"):
+            tops = page.eval_on_selector_all(
+                f"{scale} li", "cells => cells.map(c => Math.round(c.getBoundingClientRect().top))"
+            )
+            assert len(tops) >= 9 and len(set(tops)) == 1, (scale, tops)
+    finally:
+        page.close()
