@@ -369,7 +369,6 @@ def flagships_params(portfolio: Portfolio, programme: Card, lang: Language, link
             for card in flagships
         ],
         "sum": lang.money_meur(portfolio.flagships_total_meur(programme)),
-        "included": programme.budget.includes_flagships,
     }
 
 
