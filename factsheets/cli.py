@@ -110,12 +110,12 @@ def _report(invalid: InvalidInput, output_format: str) -> None:
 
 
 def _new_card(data_dir: Path, args: argparse.Namespace) -> int:
-    from .load import load_yaml
     from .scaffold import write_new_card
+    from .validate import load_portfolio_settings
 
     if not args.target:
         raise BuildError("give the new card's id: python build.py new ID --kind flagship --parent PROGRAMME")
-    languages = load_yaml(data_dir / "site.yml", ROOT).data["languages"]
+    languages = load_portfolio_settings(data_dir, ROOT).languages
     target = write_new_card(data_dir / "cards", args.target, args.kind, args.parent, languages)
     print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: fill it in, then run check")
     return 0

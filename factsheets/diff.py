@@ -17,16 +17,19 @@ import yaml
 from .i18n import Language
 from .load import load_yaml
 from .problems import BuildError, InvalidInput
+from .validate import load_portfolio_settings
 
 LONG_TEXT = 80
 """Texts longer than this are shown as a word-level change, not in full."""
 
 
 def portfolio_diff(root: Path, data_dir: Path, base: str) -> str:
-    settings = load_yaml(data_dir / "site.yml", root).data
-    languages: list[str] = settings["languages"]
-    lang = Language(languages[0], settings["labels"])
-    cards_path = data_dir.relative_to(root).as_posix() + "/cards"
+    if not data_dir.resolve().is_relative_to(root.resolve()):
+        raise BuildError(f"{data_dir} is not inside the repository, so git has no history of it")
+    portfolio_settings = load_portfolio_settings(data_dir, root)
+    languages = portfolio_settings.languages
+    lang = Language(languages[0], portfolio_settings.labels)
+    cards_path = data_dir.resolve().relative_to(root.resolve()).as_posix() + "/cards"
     before = _cards_at_revision(root, base, cards_path)
     after = _cards_in_tree(data_dir / "cards", root)
     return _report(base, before, after, languages, lang)

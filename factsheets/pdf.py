@@ -201,11 +201,14 @@ def overflowing_blocks(document: object, pages: int | None) -> list[str]:
     for number, page in enumerate(document.pages):  # type: ignore[attr-defined]
         page_box = page._page_box
         bottom = page_box.margin_height() - page_box.margin_bottom
+        right = page_box.margin_width() - page_box.margin_right
         for box in page_box.descendants():
             block = getattr(box, "element", None) is not None and box.element.get("data-block")
             if not block or block in overflow:
                 continue
-            if (pages is not None and number >= pages) or box.position_y + box.margin_height() > bottom + 0.5:
+            past_bottom = box.position_y + box.margin_height() > bottom + 0.5
+            past_right = box.position_x + box.margin_width() > right + 0.5
+            if (pages is not None and number >= pages) or past_bottom or past_right:
                 overflow.append(block)
     if pages is not None and len(document.pages) > pages and not overflow:  # type: ignore[attr-defined]
         overflow.append("page")
@@ -220,7 +223,9 @@ def _inputs_fingerprint(templates: Path) -> str:
     """Everything besides the card that shapes a PDF: templates, CSS, fonts, WeasyPrint's version."""
     import weasyprint
 
-    digest = hashlib.sha256(f"weasyprint {weasyprint.__version__} {PDF_VARIANT}".encode())
+    # fontTools dates the embedded font subsets with SOURCE_DATE_EPOCH, so it is an input too.
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    digest = hashlib.sha256(f"weasyprint {weasyprint.__version__} {PDF_VARIANT} {epoch}".encode())
     for path in sorted(templates.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.relative_to(templates).as_posix().encode())

@@ -50,6 +50,7 @@ def build_site(
     ``cache_dir`` (default ``.cache/``) keeps rendered PDFs and the last MkDocs output by the
     hash of their inputs, so that a rebuild does only the work its changes need.
     """
+    _refuse_unsafe_output(out, root)
     progress = progress or Progress.silent()
     cache_dir = cache_dir or root / ".cache"
     _default_source_date_epoch(root)
@@ -69,6 +70,15 @@ def build_site(
         with progress.step("publish"):
             write_open_data(portfolio, stage)
     log.info("published %s", out)
+
+
+def _refuse_unsafe_output(out: Path, root: Path) -> None:
+    """The output folder is replaced as a whole: never let that be the project or a folder of someone's files."""
+    out, root = out.resolve(), root.resolve()
+    if out == root or root.is_relative_to(out) or (root / "data").is_relative_to(out):
+        raise BuildError(f"refusing to replace {out}: it holds the project itself; choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not (out / "portfolio.json").exists():
+        raise BuildError(f"refusing to replace {out}: it is not empty and not an earlier build; choose another --out")
 
 
 def _default_source_date_epoch(root: Path) -> None:
@@ -272,7 +282,7 @@ def comparison_csv(portfolio: Portfolio) -> str:
                 card.kind,
                 card.parent or "",
                 *(card.title[code] for code in portfolio.languages),
-                f"{card.budget.total_meur:g}",
+                _plain_number(card.budget.total_meur),
                 card.timeline.start,
                 card.timeline.end,
                 card.readiness.trl.min,
@@ -285,3 +295,8 @@ def comparison_csv(portfolio: Portfolio) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+def _plain_number(value: float) -> str:
+    """A number as data: no rounding, no exponent, no trailing ".0"."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")

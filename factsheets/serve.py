@@ -9,6 +9,8 @@ import threading
 import time
 from pathlib import Path
 
+import jinja2
+
 from .problems import BuildError, InvalidInput
 from .publish import build_site
 from .validate import load_portfolio
@@ -64,6 +66,8 @@ def _rebuild(root: Path, data_dir: Path, out: Path) -> None:
         print("not rebuilt: fix the problems above; the preview shows the last good build", flush=True)
     except BuildError as error:
         print(f"not rebuilt: {error}", flush=True)
+    except jinja2.TemplateError as error:  # a template saved half-way: keep serving the last good build
+        print(f"not rebuilt: template {getattr(error, 'name', '') or ''}: {error}", flush=True)
     else:
         print(f"rebuilt in {time.perf_counter() - started:.1f} s", flush=True)
 

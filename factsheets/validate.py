@@ -50,7 +50,14 @@ class Portfolio:
         grouped: dict[str, list[Card]] = {}
         for card in self.cards:
             grouped.setdefault(card.domain[self.settings.default_language], []).append(card)
-        return [Domain(_slug(name), tuple(cards)) for name, cards in grouped.items()]
+        domains: list[Domain] = []
+        for name, cards in grouped.items():
+            slug, number = _slug(name), 1
+            while any(domain.slug == slug for domain in domains):  # "Bouw" and "Bouw!" stay two pages
+                number += 1
+                slug = f"{_slug(name)}-{number}"
+            domains.append(Domain(slug, tuple(cards)))
+        return domains
 
 
 @dataclass(frozen=True)
@@ -97,11 +104,24 @@ def load_portfolio(data_dir: Path, root: Path, progress: Progress | None = None)
             problems.extend(_dotted_thousands(document))
             if card is not None:
                 cards.append((card, document))
-        problems.extend(_cross_card_problems(cards))
+        problems.extend(_cross_card_problems(cards, {Path(document.file).stem for document in documents}))
+        if not documents and settings is not None and (data_dir / "cards").is_dir():
+            cards_dir = display_name(data_dir / "cards", root)
+            problems.append(Problem(cards_dir, 1, 1, "", "there are no cards: add data/cards/<id>.yml files"))
         progress.note("validate", f"{len(cards)} cards")
     if problems or settings is None:
         raise InvalidInput(problems)
     return Portfolio(settings, tuple(_programme_order([card for card, _ in cards])))
+
+
+def load_portfolio_settings(data_dir: Path, root: Path) -> SiteSettings:
+    """Only ``data_dir/site.yml``, validated (for commands that need the languages, not the cards)."""
+    problems: list[Problem] = []
+    document = _read(data_dir / "site.yml", root, problems, "the portfolio's settings file is missing")
+    settings, _ = _validate_settings(document, problems)
+    if problems or settings is None:
+        raise InvalidInput(problems)
+    return settings
 
 
 def _read(path: Path, root: Path, problems: list[Problem], missing: str = "") -> Document | None:
@@ -252,7 +272,9 @@ def _is_model(value: Any) -> bool:
     return isinstance(value, type) and issubclass(value, BaseModel)
 
 
-def _cross_card_problems(cards: list[tuple[Card, Document]]) -> list[Problem]:
+def _cross_card_problems(cards: list[tuple[Card, Document]], files: set[str]) -> list[Problem]:
+    """Rules across cards. ``files`` are the ids of every card file, valid or not: a parent whose
+    own file has problems is reported there, not again on each of its flagships."""
     problems: list[Problem] = []
     by_id: dict[str, tuple[Card, Document]] = {}
     for card, document in cards:
@@ -270,9 +292,9 @@ def _cross_card_problems(cards: list[tuple[Card, Document]]) -> list[Problem]:
             continue
         line, col = document.position(("parent",))
         parent = by_id.get(card.parent)
-        if parent is None:
+        if parent is None and card.parent not in files:
             problems.append(Problem(document.file, line, col, "parent", f"there is no card with id '{card.parent}'"))
-        elif parent[0].kind != "programme":
+        elif parent is not None and parent[0].kind != "programme":
             problems.append(Problem(document.file, line, col, "parent", f"'{card.parent}' is not a programme"))
     for card, document in cards:
         if card.kind == "flagship" and card.budget.includes_flagships:

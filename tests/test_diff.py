@@ -76,3 +76,9 @@ def test_a_long_text_is_shown_as_a_word_level_change(repo):
 def test_an_unknown_revision_is_a_clear_error(repo):
     with pytest.raises(BuildError, match="nonexistent"):
         portfolio_diff(repo, repo / "data", "nonexistent")
+
+
+def test_a_data_folder_outside_the_repository_is_a_clear_error(repo, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere")
+    with pytest.raises(BuildError, match="not inside the repository"):
+        portfolio_diff(repo, outside, "HEAD")

@@ -300,3 +300,17 @@ def test_equal_orders_fall_back_to_the_id(data_dir):
     for card_id in ("b", "c", "a"):
         write_card(data_dir, card_id, "flagship", parent="prog", order=1)
     assert [c.id for c in load_portfolio(data_dir, data_dir.parent).cards] == ["prog", "a", "b", "c"]
+
+
+def test_domains_whose_names_make_the_same_slug_keep_their_own_pages():
+    import dataclasses
+
+    from factsheets.validate import load_portfolio
+
+    root = Path(__file__).resolve().parent.parent
+    real = load_portfolio(root / "data", root)
+    card = real.card("atmp")
+    renamed = card.model_copy(update={"domain": {"nl": "Life sciences en Biotech!", "en": "Life sciences!"}})
+    portfolio = dataclasses.replace(real, cards=tuple(renamed if c.id == "atmp" else c for c in real.cards))
+    slugs = [domain.slug for domain in portfolio.domains()]
+    assert slugs == ["life-sciences-en-biotech", "life-sciences-en-biotech-2"]

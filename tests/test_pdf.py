@@ -476,6 +476,7 @@ def test_too_long_card_fails_the_command_cleanly(tmp_path: Path, too_long_data: 
     out = tmp_path / "site"
     out.mkdir()
     (out / "previous.txt").write_text("the previous build", encoding="utf-8")
+    (out / "portfolio.json").write_text("{}", encoding="utf-8")  # what marks a folder as an earlier build
     result = subprocess.run(
         [sys.executable, "build.py", "--data", str(too_long_data), "--out", str(out)],
         cwd=ROOT,
@@ -490,7 +491,7 @@ def test_too_long_card_fails_the_command_cleanly(tmp_path: Path, too_long_data: 
     assert "'overlong'" in result.stderr and "language en" in result.stderr
     assert "summary" in overflowing(result.stderr)
     # The previous output is left exactly as it was, and no staging folder stays behind.
-    assert [path.name for path in out.iterdir()] == ["previous.txt"]
+    assert sorted(path.name for path in out.iterdir()) == ["portfolio.json", "previous.txt"]
     assert (out / "previous.txt").read_text(encoding="utf-8") == "the previous build"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["site", "too-long"]  # no staging folder
 
@@ -654,3 +655,12 @@ def test_print_css_edited_between_two_builds_in_one_process_rerenders(warm: Warm
         css.write("\n.fs-header__heading { color: #000; }\n")
     run = write_and_log(renderer, root, tmp_path / "site", cache_dir)
     assert (run.to_render, run.rendered) == (12, RENDERABLE)
+
+
+def test_the_source_date_epoch_is_an_input_of_every_cached_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    from factsheets.pdf import _inputs_fingerprint
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = _inputs_fingerprint(ROOT / "templates")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1000000000")
+    assert _inputs_fingerprint(ROOT / "templates") != first  # fontTools dates the embedded font subsets

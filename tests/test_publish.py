@@ -127,3 +127,24 @@ def test_a_rebuild_with_nothing_changed_reuses_mkdocs_output_and_every_pdf(data,
     assert "mkdocs: unchanged, reused" in log
     assert "pdf: 0 rendered, 12 from the cache" in log
     assert tree_hashes(tmp_path / "first") == tree_hashes(tmp_path / "second")
+
+
+@pytest.mark.parametrize("where", ["root", "parent", "foreign"])
+def test_an_output_folder_that_is_not_a_site_is_never_replaced(data, tmp_path, where):
+    foreign = tmp_path / "notes"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("precious")
+    out = {"root": ROOT, "parent": ROOT.parent, "foreign": foreign}[where]
+    with pytest.raises(BuildError, match="refusing to replace"):
+        build_site(load_portfolio(data, ROOT), ROOT, out, tmp_path / "cache")
+    assert (foreign / "notes.txt").read_text() == "precious"
+    assert (ROOT / "data" / "site.yml").is_file()
+
+
+def test_the_csv_keeps_every_digit_of_a_budget(data):
+    from factsheets.publish import comparison_csv
+
+    card = data / "cards" / "precision-diagnostics.yml"
+    card.write_text(card.read_text().replace("total_meur: 460", "total_meur: 460.75"))
+    rows = comparison_csv(load_portfolio(data, ROOT)).splitlines()
+    assert any(row.startswith("precision-diagnostics,") and ",460.75," in row for row in rows)

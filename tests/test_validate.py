@@ -534,8 +534,8 @@ def test_a_missing_cards_folder_is_reported_by_its_path(data_dir):
     assert problems(data_dir) == ["data/cards:1:1: the cards folder is missing"]
 
 
-def test_no_cards_at_all_is_a_valid_empty_portfolio(data_dir):
-    assert portfolio(data_dir).cards == ()
+def test_no_cards_at_all_is_a_problem_not_an_empty_site(data_dir):
+    assert problems(data_dir) == ["data/cards:1:1: there are no cards: add data/cards/<id>.yml files"]
 
 
 def test_flagships_adding_up_to_a_decimal_total_are_not_too_much(data_dir):
@@ -554,3 +554,9 @@ def test_a_number_with_a_dutch_thousands_dot_is_refused(data_dir):
             "budget.total_meur: 21.200 is read as 21.2 (the dot is a decimal point); write 21200 or 21.2",
         )
     ]
+
+
+def test_a_broken_programme_does_not_make_its_flagships_orphans(data_dir):
+    write(data_dir, "prog.yml", edit(PROGRAMME, "total_meur: 1000", "total_meur: veel"))
+    write(data_dir, "a.yml", flagship("a"))
+    assert [line.split(": ", 2)[1] for line in problems(data_dir)] == ["budget.total_meur"]
