@@ -12,7 +12,7 @@ pydantic's validation context (``{"languages": [...]}``).
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -81,6 +81,17 @@ Mark = Literal["relevant", "less_relevant"]
 Market = Literal["exploration", "partly_operational", "operational"]
 Unit = Literal["meur", "eur", "jobs", "fte", "percent", "multiplier", "count"]
 Kind = Literal["programme", "flagship"]
+
+
+def plain_type(annotation: Any) -> Any:
+    """A field's type without ``| None`` and ``Annotated[...]``: what an editor writes there."""
+    if get_origin(annotation) is Annotated:
+        return plain_type(get_args(annotation)[0])
+    args = get_args(annotation)
+    rest = [arg for arg in args if arg is not type(None)]
+    if type(None) in args and len(rest) == 1:
+        return plain_type(rest[0])
+    return annotation
 
 
 class Strict(BaseModel):

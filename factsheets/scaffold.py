@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, get_args, get_origin
+from typing import Any, get_origin
 
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from .model import SLUG, Card
+from .model import SLUG, Card, plain_type
 from .problems import BuildError
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema/card.schema.json"
@@ -50,7 +50,7 @@ def _fields(model: type[BaseModel], given: dict[str, Any], languages: list[str],
         if name == "parent" and given.get("kind") == "programme":
             continue
         lines.append(f"{indent}# {field.description}")
-        annotation = _without_none(field.annotation)
+        annotation = plain_type(field.annotation)
         if name in given:
             lines.append(f"{indent}{name}: {given[name]}")
         elif _is_text(annotation):
@@ -68,17 +68,6 @@ def _fields(model: type[BaseModel], given: dict[str, Any], languages: list[str],
         if not indent:
             lines.append("")
     return lines
-
-
-def _without_none(annotation: Any) -> Any:
-    """``X | None`` and ``Annotated[X, ...]`` as plain ``X``."""
-    if get_origin(annotation) is Annotated:
-        return _without_none(get_args(annotation)[0])
-    args = get_args(annotation)
-    if type(None) in args:
-        rest = [arg for arg in args if arg is not type(None)]
-        return _without_none(rest[0]) if len(rest) == 1 else annotation
-    return annotation
 
 
 def _is_text(annotation: Any) -> bool:
