@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from portfolios import FIXTURE_DATA
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBLEM_LINE = re.compile(r"^(?P<file>[^\n]+?):(?P<line>\d+):(?P<col>\d+): (?P<rest>.+)$")
@@ -29,8 +30,8 @@ def check(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
-    """A copy of the real data/ folder, to break."""
-    return Path(shutil.copytree(ROOT / "data", tmp_path / "data"))
+    """A copy of the fixture portfolio's data/ folder, to break."""
+    return Path(shutil.copytree(FIXTURE_DATA, tmp_path / "data"))
 
 
 def card_path(data: Path, name: str = "infectieziekten.yml") -> Path:
@@ -66,15 +67,10 @@ def assert_reported_cleanly(result: subprocess.CompletedProcess[str]) -> list[st
     return lines[:-1]
 
 
-def test_check_on_the_real_data_passes_with_a_one_line_summary():
-    result = check()
-    assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout.splitlines() == ["4 cards valid (1 programme(s), 3 flagship(s)) in 2 languages: nl, en"]
-
-
-def test_a_copy_of_the_real_data_passes_too(data_copy):
+def test_check_on_valid_data_passes_with_a_one_line_summary(data_copy):
     result = check("--data", str(data_copy))
     assert (result.returncode, result.stderr) == (0, ""), result.stderr
+    assert result.stdout.splitlines() == ["4 cards valid (1 programme(s), 3 flagship(s)) in 2 languages: nl, en"]
 
 
 def test_a_broken_card_gives_exit_1_and_file_line_col_field_message(data_copy):

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from portfolios import FIXTURE_DATA
 
 from factsheets.diff import portfolio_diff
 from factsheets.problems import BuildError
@@ -21,7 +22,7 @@ def git(repo: Path, *args: str) -> None:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copytree(FIXTURE_DATA, tmp_path / "data")
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "base")

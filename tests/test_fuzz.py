@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from portfolios import FIXTURE_DATA
 
 from factsheets.problems import InvalidInput
 from factsheets.render import Renderer
@@ -17,7 +18,7 @@ from factsheets.validate import load_portfolio
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-BASE = yaml.safe_load((ROOT / "data" / "cards" / "infectieziekten.yml").read_text())
+BASE = yaml.safe_load((FIXTURE_DATA / "cards" / "infectieziekten.yml").read_text())
 
 
 def check(files: dict[str, str | bytes]) -> Any:
@@ -25,8 +26,8 @@ def check(files: dict[str, str | bytes]) -> Any:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         (data / "cards").mkdir(parents=True)
-        shutil.copy(ROOT / "data" / "site.yml", data / "site.yml")
-        shutil.copy(ROOT / "data" / "cards" / "biotech-nexus.yml", data / "cards")
+        shutil.copy(FIXTURE_DATA / "site.yml", data / "site.yml")
+        shutil.copy(FIXTURE_DATA / "cards" / "biotech-nexus.yml", data / "cards")
         for name, content in files.items():
             path = data / "cards" / name
             path.write_bytes(content if isinstance(content, bytes) else content.encode())

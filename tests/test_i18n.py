@@ -9,12 +9,13 @@ from typing import get_args
 
 import pytest
 import yaml
+from portfolios import FIXTURE_DATA
 
 from factsheets.i18n import UI_LABELS, Language, label_problems, required_labels
 from factsheets.model import PRECONDITION_GROUPS, Kind, Market, Unit
 
 ROOT = Path(__file__).resolve().parent.parent
-LABELS: dict[str, dict[str, str]] = yaml.safe_load((ROOT / "data" / "site.yml").read_text(encoding="utf-8"))["labels"]
+LABELS: dict[str, dict[str, str]] = yaml.safe_load((FIXTURE_DATA / "site.yml").read_text(encoding="utf-8"))["labels"]
 
 
 @pytest.fixture(params=["nl", "en"])

@@ -12,6 +12,7 @@ from typing import Any, get_args
 
 import pytest
 import yaml
+from portfolios import FIXTURE, FIXTURE_DATA
 from pydantic import ValidationError
 
 from factsheets.model import PRECONDITION_GROUPS, Card, Market, Preconditions, SiteSettings
@@ -307,8 +308,7 @@ def test_domains_whose_names_make_the_same_slug_keep_their_own_pages():
 
     from factsheets.validate import load_portfolio
 
-    root = Path(__file__).resolve().parent.parent
-    real = load_portfolio(root / "data", root)
+    real = load_portfolio(FIXTURE_DATA, FIXTURE)
     card = real.card("atmp")
     renamed = card.model_copy(update={"domain": {"nl": "Life sciences en Biotech!", "en": "Life sciences!"}})
     portfolio = dataclasses.replace(real, cards=tuple(renamed if c.id == "atmp" else c for c in real.cards))

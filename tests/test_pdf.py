@@ -1,9 +1,9 @@
 """The printed sheets and booklets, read back with pypdf the way WeasyPrint's own tests read PDF bytes.
 
-Most tests read the PDFs of the real portfolio built once by the ``built_site``
+Most tests read the PDFs of the fixture portfolio built once by the ``built_site``
 fixture (conftest.py), found through the manifest ``portfolio.json``. The cache
 tests call ``factsheets.pdf.write_pdfs`` directly; the overflow tests build the
-small portfolio made from ``tests/fixtures/too-long/cards`` and the real site settings.
+small portfolio made from ``tests/fixtures/too-long/cards`` and the fixture's site settings.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 import yaml
+from portfolios import FIXTURE, FIXTURE_DATA
 from pypdf import PdfReader
 from pypdf.generic import BooleanObject, DictionaryObject, IndirectObject
 
@@ -34,7 +35,6 @@ from factsheets.render import Renderer, booklet_path, pdf_path
 from factsheets.validate import Portfolio, load_portfolio
 
 ROOT = Path(__file__).resolve().parent.parent
-REAL_DATA = ROOT / "data"
 TOO_LONG_CARDS = ROOT / "tests" / "fixtures" / "too-long" / "cards"
 
 
@@ -43,14 +43,14 @@ def too_long_data(tmp_path: Path) -> Path:
     """The real site settings with one programme card that is far too long in English."""
     data = tmp_path / "too-long"
     shutil.copytree(TOO_LONG_CARDS, data / "cards")
-    shutil.copy(REAL_DATA / "site.yml", data / "site.yml")
+    shutil.copy(FIXTURE_DATA / "site.yml", data / "site.yml")
     return data
 
 
-SETTINGS = yaml.safe_load((REAL_DATA / "site.yml").read_text(encoding="utf-8"))
+SETTINGS = yaml.safe_load((FIXTURE_DATA / "site.yml").read_text(encoding="utf-8"))
 LABELS = SETTINGS["labels"]
 LANGUAGES: list[str] = SETTINGS["languages"]
-CARD_IDS = sorted(path.stem for path in (REAL_DATA / "cards").glob("*.yml"))
+CARD_IDS = sorted(path.stem for path in (FIXTURE_DATA / "cards").glob("*.yml"))
 SHEETS = [(card_id, code) for card_id in CARD_IDS for code in LANGUAGES]
 
 A4_LANDSCAPE = (841.89, 595.28)  # points
@@ -435,7 +435,7 @@ def test_render_pdf_gives_the_same_bytes_for_the_same_input(
     built_site: Path, manifest: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # as in the built_site fixture
-    portfolio = load_portfolio(REAL_DATA, ROOT)
+    portfolio = load_portfolio(FIXTURE_DATA, FIXTURE)
     renderer = Renderer(portfolio, ROOT / "templates")
     card = portfolio.card("atmp")
     job = Job(renderer.sheet_html(card, "en"), pdf_path(card.id, "en"), 1, "card 'atmp', language en")
@@ -559,7 +559,7 @@ class Warm:
 @pytest.fixture(scope="module")
 def warm(tmp_path_factory: pytest.TempPathFactory) -> Warm:
     """The real portfolio's PDFs written once with a fresh cache."""
-    portfolio = load_portfolio(REAL_DATA, ROOT)
+    portfolio = load_portfolio(FIXTURE_DATA, FIXTURE)
     folder = tmp_path_factory.mktemp("warm")
     run = write_and_log(Renderer(portfolio, ROOT / "templates"), ROOT, folder / "site", folder / "cache")
     return Warm(portfolio, folder / "cache", folder / "site", run)

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from portfolios import FIXTURE_DATA
 
 from factsheets import publish
 from factsheets.problems import BuildError, InvalidInput
@@ -28,7 +29,7 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copytree(FIXTURE_DATA, tmp_path / "data")
     return tmp_path / "data"
 
 

@@ -19,6 +19,7 @@ from xml.etree.ElementTree import Element
 import pytest
 import tinyhtml5
 import yaml
+from portfolios import FIXTURE, FIXTURE_DATA
 
 from factsheets.i18n import Language
 from factsheets.model import PRECONDITION_GROUPS, Card, Market, Preconditions
@@ -47,7 +48,7 @@ MARK_LABELS = {
 
 @pytest.fixture(scope="module")
 def portfolio() -> Portfolio:
-    return load_portfolio(ROOT / "data", ROOT)
+    return load_portfolio(FIXTURE_DATA, FIXTURE)
 
 
 @pytest.fixture(scope="module")

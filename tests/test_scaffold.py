@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from portfolios import FIXTURE_DATA
 
 from factsheets.model import Card
 from factsheets.problems import BuildError, InvalidInput
@@ -28,7 +29,7 @@ NUMBER_FIELDS = [
 @pytest.fixture
 def portfolio_dir(tmp_path: Path) -> Path:
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
+    shutil.copytree(FIXTURE_DATA, data)
     return data
 
 

@@ -11,13 +11,14 @@ from typing import Any
 import pytest
 import yaml
 from jsonschema import Draft202012Validator
+from portfolios import FIXTURE_DATA
 
 from factsheets.model import SLUG
 from factsheets.schema import card_schema, card_schema_json
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "data" / "schema" / "card.schema.json"
-CARD_FILES = sorted((ROOT / "data" / "cards").glob("*.yml"))
+CARD_FILES = sorted((ROOT / "data" / "cards").glob("*.yml")) + sorted((FIXTURE_DATA / "cards").glob("*.yml"))
 
 
 def site_languages() -> list[str]:
@@ -113,6 +114,6 @@ def mutate(card: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str,
     ],
 )
 def test_the_schema_refuses_what_the_model_refuses(validator, path, value):
-    card = read_card(ROOT / "data" / "cards" / "infectieziekten.yml")
+    card = read_card(FIXTURE_DATA / "cards" / "infectieziekten.yml")
     assert validator.is_valid(card)
     assert not validator.is_valid(mutate(card, path, value))

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from portfolios import FIXTURE_DATA
 from pypdf import PdfReader
 
 from factsheets.publish import build_site
@@ -48,7 +49,7 @@ class Collector(HTMLParser):
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path) -> Path:
     work = tmp_path_factory.mktemp("hostile")
-    data = Path(shutil.copytree(ROOT / "data", work / "data"))
+    data = Path(shutil.copytree(FIXTURE_DATA, work / "data"))
     card = data / "cards" / "atmp.yml"
     text = card.read_text()
     text = text.replace("  nl: ATMP (Advanced Therapy Medicinal Products) I&II\n", f'  nl: "{HOSTILE_TITLE}"\n', 1)

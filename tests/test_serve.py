@@ -11,6 +11,8 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from portfolios import FIXTURE_DATA
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -24,7 +26,7 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 90.0) -> None:
 
 
 def test_the_preview_rebuilds_when_a_card_is_saved(tmp_path):
-    data = Path(shutil.copytree(ROOT / "data", tmp_path / "data"))
+    data = Path(shutil.copytree(FIXTURE_DATA, tmp_path / "data"))
     log = tmp_path / "serve.log"
     with log.open("w") as output:
         server = subprocess.Popen(

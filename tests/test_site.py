@@ -14,14 +14,15 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
+from portfolios import FIXTURE_DATA
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_URL = "https://portfolio.example.org/"
 SITE_HOST = urlsplit(SITE_URL).netloc
-SETTINGS = yaml.safe_load((ROOT / "data" / "site.yml").read_text(encoding="utf-8"))
+SETTINGS = yaml.safe_load((FIXTURE_DATA / "site.yml").read_text(encoding="utf-8"))
 LANGUAGES: list[str] = SETTINGS["languages"]
 DEFAULT = LANGUAGES[0]
-CARD_IDS = sorted(path.stem for path in (ROOT / "data" / "cards").glob("*.yml"))
+CARD_IDS = sorted(path.stem for path in (FIXTURE_DATA / "cards").glob("*.yml"))
 CARD_LANGUAGES = [(card_id, code) for card_id in CARD_IDS for code in LANGUAGES]
 
 
