@@ -35,19 +35,12 @@ def main(argv: list[str]) -> int:
         if args.command == "new":
             return _new_card(data_dir, args)
         if args.command == "diff":
-            from .diff import portfolio_diff
-
-            print(portfolio_diff(ROOT, data_dir, args.target or "HEAD"), end="")
-            return 0
+            return _diff(data_dir, args)
         if args.command == "serve":
             from .serve import serve
 
             return serve(ROOT, data_dir, args.port)
-        from .publish import build_site
-
-        progress = Progress(quiet=args.quiet > 0)
-        build_site(load_portfolio(data_dir, ROOT, progress), ROOT, args.out.resolve(), progress=progress)
-        return 0
+        return _build(data_dir, args)
     except InvalidInput as invalid:
         _report(invalid, args.format)
         return 1
@@ -69,13 +62,38 @@ def _parser() -> argparse.ArgumentParser:
         default="build",
         choices=["build", "check", "serve", "new", "diff", "schema"],
         help="build (default): the site with all PDFs; check: validate only; serve: live preview; "
-        "new ID: a card to fill in; diff BASE: the portfolio's changes against a git revision; "
+        "new ID: a card to fill in; diff [BASE]: the portfolio's changes against a git revision (default: the "
+        "merge base with the default branch); "
         "schema: regenerate data/schema/card.schema.json",
     )
     parser.add_argument("target", nargs="?", help="new: the new card's id; diff: the git revision to compare with")
     parser.add_argument("--kind", choices=["programme", "flagship"], default="flagship", help="new: the card's kind")
     parser.add_argument("--parent", help="new: the programme a flagship belongs to")
-    parser.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (default: site/)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="build: the output folder (default: site/); diff: a folder for summary.md and pictures",
+    )
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="build: the site's public address for canonical links, the sitemap and the sheets' links and QR codes "
+        "(default: base_url in data/site.yml)",
+    )
+    parser.add_argument(
+        "--publish",
+        action="store_true",
+        help="build: a build for publication; refuses a placeholder address such as example.org or localhost",
+    )
+    parser.add_argument(
+        "--offline", action="store_true", help="build: a copy that opens from the file system, without a server"
+    )
+    parser.add_argument(
+        "--pictures-url",
+        metavar="URL",
+        default="",
+        help="diff --out: where the pictures will be published, for a summary posted elsewhere (default: beside it)",
+    )
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="data folder (default: data/)")
     parser.add_argument(
         "--format",
@@ -87,6 +105,36 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--quiet", action="count", default=0, help="print less")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="print more")
     return parser
+
+
+def _build(data_dir: Path, args: argparse.Namespace) -> int:
+    from .address import refuse_placeholder, with_address
+    from .publish import build_site
+
+    progress = Progress(quiet=args.quiet > 0)
+    portfolio = with_address(load_portfolio(data_dir, ROOT, progress), args.base_url)
+    if args.publish:
+        refuse_placeholder(portfolio)
+    out = (args.out or ROOT / "site").resolve()
+    build_site(portfolio, ROOT, out, progress=progress, offline=args.offline)
+    return 0
+
+
+def _diff(data_dir: Path, args: argparse.Namespace) -> int:
+    """The change summary on stdout, or in ``--out DIR`` with pictures; non-zero when a card cannot be read."""
+    from .diff import compare, repository_of, write_review
+
+    comparison = compare(repository_of(data_dir), data_dir, args.target)
+    if args.out:
+        target = write_review(comparison, ROOT, data_dir, args.out.resolve(), args.pictures_url)
+        print(f"wrote {target}")
+    else:
+        print(comparison.markdown, end="")
+    for warning in comparison.warnings:
+        print(warning.as_github_annotation("warning") if args.format == "github" else warning, file=sys.stderr)
+    for card_id in comparison.unreadable:
+        print(f"{card_id}: this card cannot be read; `build.py check` says why", file=sys.stderr)
+    return 1 if comparison.unreadable else 0
 
 
 def _check(data_dir: Path) -> int:

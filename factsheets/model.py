@@ -291,6 +291,12 @@ class SiteSettings(Strict):
     base_url: WebAddress = Field(description="The public address of the site, ending in /. Example: https://…/")
     labels: dict[str, Text] = Field(description=LABEL_HELP)
 
+    @field_validator("base_url")
+    @classmethod
+    def _base_url_ends_in_a_slash(cls, value: str) -> str:
+        # Paths are appended to this address: without the slash "…/portfolio" + "projecten/x/" runs together.
+        return value if value.endswith("/") else value + "/"
+
     @property
     def default_language(self) -> str:
         return self.languages[0]

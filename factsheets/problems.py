@@ -23,11 +23,11 @@ class Problem:
         # One problem, one line: a key with a line break must not start a fake problem line.
         return text.replace("\r", "\\r").replace("\n", "\\n")
 
-    def as_github_annotation(self) -> str:
-        """The problem as a GitHub workflow command, escaped as GitHub's toolkit does."""
+    def as_github_annotation(self, level: str = "error") -> str:
+        """The problem as a GitHub workflow command (``error`` or ``warning``), escaped as GitHub's toolkit does."""
         message = self._text().replace("%", "%25")
         file = self.file.replace("%", "%25").replace(":", "%3A").replace(",", "%2C")
-        return f"::error file={file},line={self.line},col={self.col}::{message}"
+        return f"::{level} file={file},line={self.line},col={self.col}::{message}"
 
 
 class InvalidInput(Exception):

@@ -14,6 +14,7 @@ import io
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -43,12 +44,18 @@ log = logging.getLogger(__name__)
 
 
 def build_site(
-    portfolio: Portfolio, root: Path, out: Path, cache_dir: Path | None = None, progress: Progress | None = None
+    portfolio: Portfolio,
+    root: Path,
+    out: Path,
+    cache_dir: Path | None = None,
+    progress: Progress | None = None,
+    offline: bool = False,
 ) -> None:
     """Build the whole site with all PDFs into ``out``, replacing it only on success.
 
     ``cache_dir`` (default ``.cache/``) keeps rendered PDFs and the last MkDocs output by the
-    hash of their inputs, so that a rebuild does only the work its changes need.
+    hash of their inputs, so that a rebuild does only the work its changes need. An ``offline``
+    site opens from the file system (a downloaded preview), without a server.
     """
     _refuse_unsafe_output(out, root)
     progress = progress or Progress.silent()
@@ -69,7 +76,31 @@ def build_site(
                 pdfs.finish(stage)
         with progress.step("publish"):
             write_open_data(portfolio, stage)
+            if offline:
+                link_folders_to_their_index(stage)
     log.info("published %s", out)
+
+
+_FOLDER_LINK = re.compile(r'(\s(?:href|src)=")([^"#?:]*)(?=["#?])')
+"""A relative link in a page: no scheme, up to its fragment or query."""
+
+
+def link_folders_to_their_index(site: Path) -> None:
+    """Make every relative link to a folder (``../projecten/x/``) point at its ``index.html``.
+
+    A web server answers a folder with its index page; a browser opening files shows a folder
+    listing instead. MkDocs' pretty URLs stay as they are on the public site; only this copy changes.
+    """
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(_FOLDER_LINK.sub(_to_index, text), encoding="utf-8")
+
+
+def _to_index(match: re.Match[str]) -> str:
+    attribute, path = match.groups()
+    if path.startswith("/") or not (path.endswith("/") or path in (".", "..")):
+        return match.group(0)
+    return attribute + path.rstrip("/") + "/index.html"
 
 
 def _refuse_unsafe_output(out: Path, root: Path) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from portfolios import FIXTURE_DATA
+from portfolios import FIXTURE_DATA, PROJECT, make_project
 
 from factsheets.diff import portfolio_diff
 from factsheets.problems import BuildError
@@ -46,7 +48,7 @@ def test_nothing_changed(repo):
 def test_a_changed_budget_shows_old_and_new_amounts(repo):
     edit(repo / "data/cards/atmp.yml", "total_meur: 2250", "total_meur: 2300")
     out = diff(repo)
-    assert "### `atmp`: ATMP (Advanced Therapy Medicinal Products) I&II" in out
+    assert "### `atmp`: ATMP (Advanced Therapy Medicinal Products) I&amp;II" in out
     assert "| `budget.total_meur` | € 2.250 miljoen | € 2.300 miljoen |" in out
 
 
@@ -54,7 +56,7 @@ def test_an_added_card_and_a_removed_card(repo):
     shutil.copy(repo / "data/cards/atmp.yml", repo / "data/cards/atmp-iii.yml")
     (repo / "data/cards/precision-diagnostics.yml").unlink()
     out = diff(repo)
-    assert "### Cards added\n\n- `atmp-iii`: ATMP (Advanced Therapy Medicinal Products) I&II" in out
+    assert "### Cards added\n\n- `atmp-iii`: ATMP (Advanced Therapy Medicinal Products) I&amp;II" in out
     assert "### Cards removed\n\n- `precision-diagnostics`: Precision Diagnostics Platform" in out
 
 
@@ -83,3 +85,123 @@ def test_a_data_folder_outside_the_repository_is_a_clear_error(repo, tmp_path_fa
     outside = tmp_path_factory.mktemp("elsewhere")
     with pytest.raises(BuildError, match="not inside the repository"):
         portfolio_diff(repo, outside, "HEAD")
+
+
+# --- what reviewers see: build.py diff with --out, pictures, knock-on changes, escaping ----------------
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A git repository of a whole project (templates, content, the fixture's cards), committed once."""
+    repo = make_project(tmp_path / "repo")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    return repo
+
+
+def run_diff(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, str(PROJECT / "build.py"), "diff", *args, "--data", str(repo / "data")]
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    return subprocess.run(command, cwd=repo, capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_a_changed_year_is_shown_as_written_not_as_a_number(repo):
+    edit(repo / "data/cards/atmp.yml", "end: 2035", "end: 2034")
+    assert "| `timeline.end` | 2035 | 2034 |" in diff(repo)
+
+
+def test_a_flagships_budget_moves_its_programmes_flagship_total(repo):
+    edit(repo / "data/cards/atmp.yml", "total_meur: 2250", "total_meur: 2300")
+    out = diff(repo)
+    assert "### Knock-on changes" in out
+    assert "- `biotech-nexus`: Biotech Nexus: Totaal van de flagships € 3.910 miljoen → € 3.960 miljoen" in out
+
+
+def test_a_title_cannot_hide_or_forge_the_summary(repo):
+    edit(repo / "data/cards/atmp.yml", "total_meur: 2250", "total_meur: 2300")
+    hostile = "<!-- hidden | [link](javascript:x) `code` **bold**"
+    title = "ATMP (Advanced Therapy Medicinal Products) I&II"
+    edit(repo / "data/cards/atmp.yml", f"  nl: {title}", f"  nl: '{hostile} {title}'")
+    heading = next(line for line in diff(repo).splitlines() if line.startswith("### `atmp`"))
+    assert "<" not in heading and "&lt;" in heading
+    assert "\\[link\\]" in heading and "\\`code\\`" in heading and "\\*\\*bold\\*\\*" in heading
+    assert " \\| " in heading
+
+
+def test_a_translation_that_did_not_follow_is_listed(repo):
+    edit(repo / "data/cards/atmp.yml", "De focus ligt op clinical trials", "De focus ligt vooral op clinical trials")
+    assert "- `atmp`: summary.en may be out of date: summary.nl changed" in diff(repo)
+
+
+def test_a_translation_that_did_not_follow_is_a_warning_annotation_on_its_line(project):
+    card = project / "data/cards/atmp.yml"
+    edit(card, "De focus ligt op clinical trials", "De focus ligt vooral op clinical trials")
+    result = run_diff(project, "HEAD", "--format", "github")
+    assert result.returncode == 0, result.stderr
+    lines = card.read_text().splitlines()
+    summary_at = next(n for n, line in enumerate(lines, 1) if line.startswith("summary:"))
+    en_line = next(n for n, line in enumerate(lines, 1) if n > summary_at and line.strip().startswith("en:"))
+    [warning] = [line for line in result.stderr.splitlines() if line.startswith("::warning")]
+    assert f",line={en_line}," in warning
+    assert warning.endswith("::summary.en: summary.en may be out of date: summary.nl changed")
+
+
+def test_without_base_the_merge_base_of_the_default_branch_is_used(project):
+    git(project, "branch", "-M", "main")
+    git(project, "checkout", "-qb", "edit")
+    edit(project / "data/cards/atmp.yml", "total_meur: 2250", "total_meur: 2300")
+    git(project, "commit", "-qam", "a committed change on the branch")
+    result = run_diff(project)
+    assert result.returncode == 0, result.stderr
+    assert "| `budget.total_meur` | € 2.250 miljoen | € 2.300 miljoen |" in result.stdout  # not "no changes"
+
+
+def test_an_unknown_base_is_a_clear_message_and_exit_1(project):
+    result = run_diff(project, "no-such-branch")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "there is no git revision 'no-such-branch'" in result.stderr
+
+
+def test_an_unreadable_card_still_gets_a_summary_and_exit_1(project):
+    edit(project / "data/cards/atmp.yml", "total_meur: 2250", "total_meur: 2300")
+    card = project / "data/cards/infectieziekten.yml"
+    card.write_text(card.read_text() + "\n\tbroken: [\n")
+    result = run_diff(project, "HEAD")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "€ 2.300 miljoen" in result.stdout
+    assert "infectieziekten: this card cannot be read" in result.stderr
+
+
+def test_out_writes_a_summary_with_before_and_after_pictures_of_the_changed_sheets(project, tmp_path):
+    edit(project / "data/cards/atmp.yml", "total_meur: 2250", "total_meur: 2300")
+    edit(project / "data/cards/atmp.yml", "end: 2035", "end: 2034")
+    review = tmp_path / "review"
+    result = run_diff(project, "HEAD", "--out", str(review))
+    assert result.returncode == 0, result.stderr
+    summary = (review / "summary.md").read_text()
+    assert "| `budget.total_meur` | € 2.250 miljoen | € 2.300 miljoen |" in summary
+    assert "| `timeline.end` | 2035 | 2034 |" in summary
+    assert "€ 3.960 miljoen" in summary  # the programme's new flagship total
+    changed = {"atmp", "biotech-nexus"}  # the flagship, and its programme whose sheet states the flagships' total
+    pictures = sorted(path.name for path in review.glob("*.png"))
+    assert pictures == sorted(
+        f"{i}.{code}.{side}.png" for i in changed for code in ("nl", "en") for side in ("before", "after")
+    )
+    for name in pictures:
+        assert f"]({name})" in summary
+        assert (review / name).read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_new_card_has_only_an_after_picture_and_pictures_can_link_elsewhere(project, tmp_path):
+    shutil.copy(project / "data/cards/atmp.yml", project / "data/cards/atmp-iii.yml")
+    edit(project / "data/cards/atmp-iii.yml", "id: atmp", "id: atmp-iii")
+    review = tmp_path / "review"
+    url = "https://example.github.io/repo/pr-7/review/"
+    result = run_diff(project, "HEAD", "--out", str(review), "--pictures-url", url)
+    assert result.returncode == 0, result.stderr
+    summary = (review / "summary.md").read_text()
+    assert sorted(path.name for path in review.glob("atmp-iii.*")) == ["atmp-iii.en.after.png", "atmp-iii.nl.after.png"]
+    assert f"]({url}atmp-iii.nl.after.png)" in summary
