@@ -2,14 +2,17 @@
 
 A sheet is one A4 landscape page. WeasyPrint does not complain when content
 runs onto a second page or past the page's bottom edge, so every laid-out
-sheet is measured, and a sheet that does not fit fails the build naming the
-card, the language and the block.
+sheet is measured (fit.py): one that is too long is tightened step by step,
+one with room to spare gets it spread between its blocks, and one that does
+not fit even at the floor fails the build naming the card, the language and
+the block.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import multiprocessing
 import os
 import shutil
@@ -21,6 +24,7 @@ import segno
 
 from . import booklet as booklet_module
 from .booklet import Part, assemble
+from .fit import FIT_CLASS, FLOOR_PT, Measure, at_level, measure, next_level, spread
 from .problems import BuildError
 from .progress import Progress
 from .render import QR_SCHEME, Renderer, booklet_path, inside, pdf_path
@@ -167,17 +171,46 @@ def _write_atomically(target: Path, content: bytes) -> None:
 
 
 def render_pdf(job: Job, base_url: str) -> bytes:
-    """Lay out one document, check it fits its pages, and return the PDF's bytes."""
+    """Lay out one document, fit it to its pages, and return the PDF's bytes.
+
+    A sheet that is too long is laid out again at a tighter fit level (see fit.py) until it fits or
+    reaches the floor; the PDF returned, and cached under the job's key, is the one that fits.
+    """
+    level = 0
+    while True:
+        document = _layout(at_level(job.html, level), base_url)
+        result = measure(document, job.pages)
+        if not result.overflowing:
+            break
+        # Only a sheet's HTML carries the fit class; covers and closing pages are not tightened.
+        following = next_level(level, result) if FIT_CLASS in job.html else None
+        if following is None:
+            raise BuildError(_does_not_fit(job, result, tightened=FIT_CLASS in job.html))
+        log.info("pdf: %s does not fit at fit level %d, trying level %d", job.name, level, following)
+        level = following
+    spread(document)
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def _layout(html: str, base_url: str) -> object:
     from weasyprint import HTML
 
-    document = HTML(string=job.html, base_url=base_url, url_fetcher=_fetcher()).render()
-    overflow = overflowing_blocks(document, job.pages)
-    if overflow:
-        raise BuildError(
-            f"{job.what}: does not fit on {job.pages or 'its'} page(s); overflowing: {', '.join(overflow)}. "
-            "Shorten the text of that block."
-        )
-    return document.write_pdf(pdf_variant=PDF_VARIANT)
+    return HTML(string=html, base_url=base_url, url_fetcher=_fetcher()).render()
+
+
+def _does_not_fit(job: Job, result: Measure, tightened: bool) -> str:
+    pages = f"{job.pages or 'its'} page(s)"
+    floor = f" even with its text at the smallest size ({FLOOR_PT:g} pt)" if tightened else ""
+    lines = math.ceil(result.excess / LINE_AT_FLOOR_PX) if result.excess else 0
+    by = f" by about {lines} line(s)" if lines else ""
+    return (
+        f"{job.what}: does not fit on {pages}{floor}; overflowing: {', '.join(result.overflowing)}. "
+        f"Shorten the text of that block{by}."
+    )
+
+
+LINE_AT_FLOOR_PX = FLOOR_PT * 1.15 * 96 / 72
+"""One line of body text at the floor (8 pt, line height 1.15), in CSS px."""
 
 
 def _fetcher() -> object:
@@ -193,26 +226,6 @@ def _fetcher() -> object:
 
     # Sheets need nothing from the network: templates, CSS and fonts are local files.
     return SheetFetcher(allowed_protocols={"file"})
-
-
-def overflowing_blocks(document: object, pages: int | None) -> list[str]:
-    """The ``data-block`` names of blocks laid out past the last allowed page or its bottom edge."""
-    overflow: list[str] = []
-    for number, page in enumerate(document.pages):  # type: ignore[attr-defined]
-        page_box = page._page_box
-        bottom = page_box.margin_height() - page_box.margin_bottom
-        right = page_box.margin_width() - page_box.margin_right
-        for box in page_box.descendants():
-            block = getattr(box, "element", None) is not None and box.element.get("data-block")
-            if not block or block in overflow:
-                continue
-            past_bottom = box.position_y + box.margin_height() > bottom + 0.5
-            past_right = box.position_x + box.margin_width() > right + 0.5
-            if (pages is not None and number >= pages) or past_bottom or past_right:
-                overflow.append(block)
-    if pages is not None and len(document.pages) > pages and not overflow:  # type: ignore[attr-defined]
-        overflow.append("page")
-    return overflow
 
 
 def _key(*inputs: str) -> str:

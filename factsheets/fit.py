@@ -1,0 +1,205 @@
+"""Fitting a laid-out sheet to its page: measure it, tighten it, spread it.
+
+A sheet is laid out by WeasyPrint at its natural height (print.css, fit level 0).
+Then one of two things happens, without laying it out again when it fits:
+
+- It is too long: ``measure`` says by how much and which blocks cross the footer,
+  and ``next_level`` picks a tighter fit level (type and spacing together, see
+  ``html.fs-fit-N`` in print.css) for another layout, down to the floor.
+- It is shorter than its page: ``spread`` gives the height left over to the
+  blocks, as flex boxes would (which cost WeasyPrint 3 to 30 times the time):
+  the key figures move down onto the footer, the facts column's boxes grow
+  until their bottom edge meets the key figures, the text column's gaps widen.
+
+This works on WeasyPrint's laid-out boxes (``Page._page_box``, version pinned in
+requirements.txt), and the links, anchors and backgrounds are gathered again
+afterwards from the moved boxes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+FIT_LEVELS = 6
+"""Levels 0 (normal) to 5 (the floor), the ``html.fs-fit-N`` rules of print.css."""
+
+FLOOR_PT = 8.0
+"""Body text at the tightest level; print.css's ``html.fs-fit-5``. Nothing on a sheet is smaller."""
+
+HEIGHT_PER_LEVEL = 0.055
+"""About how much shorter a sheet gets per level (type 2.2 % smaller, lines and gaps tighter)."""
+
+FIT_CLASS = 'class="fs-fit-0"'
+"""What the sheet's ``<html>`` carries for level 0 (print/sheet.html.j2); a tighter level replaces it."""
+
+MAX_TEXT_GAP_MM = 9.0
+"""A widened gap between two text blocks stays under this; what is left stays below the last one."""
+
+PX_PER_MM = 96 / 25.4
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A laid-out sheet against its page: the blocks that do not fit, and how much too tall it is."""
+
+    overflowing: list[str]
+    excess: float  # CSS px the blocks reach past the line above the footer; 0 when they fit
+    height: float  # CSS px from the sheet's top to that line
+
+
+def at_level(html: str, level: int) -> str:
+    """The sheet's HTML at fit ``level``."""
+    return html.replace(FIT_CLASS, f'class="fs-fit-{level}"', 1)
+
+
+def next_level(level: int, measure: Measure) -> int | None:
+    """The level to try after ``level`` did not fit: estimated from the excess, at least one tighter."""
+    if level >= FIT_LEVELS - 1:
+        return None
+    needed = measure.excess / max(measure.height, 1)
+    estimate = level + math.ceil(needed / HEIGHT_PER_LEVEL) if measure.excess else FIT_LEVELS - 1
+    return min(max(estimate, level + 1), FIT_LEVELS - 1)
+
+
+def measure(document: Any, pages: int | None) -> Measure:
+    """The ``data-block`` names of blocks past the allowed pages, the page area, or the footer's top."""
+    overflow: list[str] = []
+    excess = 0.0
+    height = 0.0
+    for number, page in enumerate(document.pages):
+        page_box = page._page_box
+        bottom = page_box.margin_height() - page_box.margin_bottom
+        right = page_box.margin_width() - page_box.margin_right
+        sheet = _find(page_box, "fs-sheet")
+        footer = _block(page_box, "footer")
+        limit = footer.position_y - _gap(page_box) if footer is not None else bottom
+        if sheet is not None:
+            height = max(height, limit - sheet.position_y)
+        for box in page_box.descendants():
+            name = _block_name(box)
+            if not name or name in overflow:
+                continue
+            lowest, rightmost = _extent(box)
+            floor = bottom if name == "footer" else limit
+            excess = max(excess, lowest - floor)
+            if (pages is not None and number >= pages) or lowest > floor + 0.5 or rightmost > right + 0.5:
+                overflow.append(name)
+    if pages is not None and len(document.pages) > pages and not overflow:
+        overflow.append("page")
+    return Measure(overflow, max(excess, 0.0), height)
+
+
+def spread(document: Any) -> None:
+    """Give each sheet's spare height to its blocks; the document's pages are then made anew from the boxes."""
+    from weasyprint.document import Page
+
+    for index, page in enumerate(document.pages):
+        if _spread_page(page._page_box):
+            document.pages[index] = Page(page._page_box)
+
+
+def _spread_page(page_box: Any) -> bool:
+    sheet, footer = _find(page_box, "fs-sheet"), _block(page_box, "footer")
+    columns = _find(page_box, "fs-columns")
+    if sheet is None or footer is None or columns is None:
+        return False
+    free = footer.position_y - _gap(page_box) - (sheet.position_y + sheet.margin_height())
+    if free <= 0.5:
+        return False
+    figures = _block(page_box, "key_figures")
+    if figures is not None:
+        figures.translate(0, free)
+    region_bottom = columns.position_y + columns.margin_height() + free
+    moved = [figures] if figures is not None else []
+    for column in _cells(columns):
+        classes = column.element.get("class", "").split()
+        blocks = [child for child in column.children if child.is_in_normal_flow()]
+        if not blocks:
+            continue
+        spare = region_bottom - (blocks[-1].position_y + blocks[-1].margin_height())
+        if "fs-column--text" in classes:
+            _widen_gaps(blocks, spare)
+        else:
+            _grow(blocks, spare)
+        moved += blocks
+    _refresh_backgrounds(page_box, moved)
+    return True
+
+
+def _widen_gaps(blocks: list[Any], spare: float) -> None:
+    """Even gaps between the text blocks, each at most MAX_TEXT_GAP_MM wider."""
+    if len(blocks) < 2 or spare <= 0:
+        return
+    step = min(spare / (len(blocks) - 1), MAX_TEXT_GAP_MM * PX_PER_MM)
+    for index, block in enumerate(blocks):
+        block.translate(0, step * index)
+
+
+def _grow(blocks: list[Any], spare: float) -> None:
+    """The boxes of the facts column taller by equal shares, so the last one ends on the region's bottom."""
+    if spare <= 0:
+        return
+    share = spare / len(blocks)
+    for index, block in enumerate(blocks):
+        block.translate(0, share * index)
+        block.height += share
+
+
+def _refresh_backgrounds(page_box: Any, boxes: list[Any]) -> None:
+    """Backgrounds are placed when a page is laid out: place those of the moved boxes again."""
+    from weasyprint.layout.background import layout_box_backgrounds
+
+    def no_images(**_: Any) -> None:  # print.css has no background images
+        return None
+
+    for box in boxes:
+        layout_box_backgrounds(page_box, box, no_images)
+
+
+def _gap(page_box: Any) -> float:
+    """The sheet's gap between blocks (``--fs-gap``), read from the header's bottom margin."""
+    header = _find(page_box, "fs-header")
+    return header.margin_bottom if header is not None else 0.0
+
+
+def _extent(box: Any) -> tuple[float, float]:
+    """The lowest and rightmost edge of ``box`` and everything in it."""
+    lowest = box.position_y + box.margin_height()
+    rightmost = box.position_x + box.margin_width()
+    for child in box.descendants():
+        if child.is_in_normal_flow() or child.is_absolutely_positioned():
+            lowest = max(lowest, child.position_y + child.margin_height())
+            rightmost = max(rightmost, child.position_x + child.margin_width())
+    return lowest, rightmost
+
+
+def _block_name(box: Any) -> str | None:
+    element = getattr(box, "element", None)
+    return element.get("data-block") if element is not None else None
+
+
+def _elements(page_box: Any) -> Iterator[Any]:
+    for box in page_box.descendants():
+        if getattr(box, "element", None) is not None:
+            yield box
+
+
+def _find(page_box: Any, class_name: str) -> Any:
+    """The outermost box of the first element with ``class_name``."""
+    return next((box for box in _elements(page_box) if class_name in box.element.get("class", "").split()), None)
+
+
+def _block(page_box: Any, name: str) -> Any:
+    return next((box for box in _elements(page_box) if box.element.get("data-block") == name), None)
+
+
+def _cells(columns: Any) -> Iterator[Any]:
+    """The table cells (the columns) inside the ``.fs-columns`` table wrapper."""
+    from weasyprint.formatting_structure.boxes import TableCellBox
+
+    for box in columns.descendants():
+        if isinstance(box, TableCellBox) and "fs-column" in box.element.get("class", "").split():
+            yield box

@@ -1,0 +1,239 @@
+"""The printed sheet's layout at the extremes editors can reach, read back from the PDF.
+
+The fixture cards in ``tests/fixtures/sheet-layout/cards``: ``full`` has every block
+full at once (a three-line title, long names, all 16 preconditions marked, 15
+organisations, 6 key figures, a fifteen-year timeline, long texts) and must tighten
+itself; ``empty`` has every block as empty as a valid card allows and a one-year
+timeline, and must spread out at the normal size; ``long-title`` is an ordinary
+card with a three-line title. Each sheet is rendered by WeasyPrint, then read
+with pypdf (text, its position and size) and as a picture by pdftoppm (ink).
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from factsheets.fit import FLOOR_PT
+from factsheets.pdf import Job, render_pdf
+from factsheets.render import Renderer, pdf_path
+from factsheets.validate import Portfolio, load_portfolio
+
+ROOT = Path(__file__).resolve().parent.parent
+CARDS = ROOT / "tests" / "fixtures" / "sheet-layout" / "cards"
+LANGUAGES = ("nl", "en")
+SHEETS = [(card, code) for card in ("full", "empty", "long-title") for code in LANGUAGES]
+
+MM = 72 / 25.4  # points per millimetre
+PAGE_W, PAGE_H = 297 * MM, 210 * MM  # A4 landscape
+OUTER = 10 * MM  # nothing may be printed this close to the paper's edge
+BOTTOM_MARGIN = 11 * MM  # print.css: @page margin
+NORMAL_PT = 9.0  # print.css: body text at fit level 0
+DPI = 72  # one pixel a point in the pictures
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of text as drawn: its content, where its baseline starts (points from the top left), its size."""
+
+    text: str
+    x: float
+    y: float
+    size: float
+
+
+@dataclass
+class Sheet:
+    pdf: bytes
+
+    @cached_property
+    def reader(self) -> PdfReader:
+        return PdfReader(io.BytesIO(self.pdf))
+
+    @cached_property
+    def runs(self) -> list[Run]:
+        runs: list[Run] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+            if not text.strip():
+                return
+            *_, c, d, e, f = _multiply(tm, cm)
+            runs.append(Run(text.strip(), e, PAGE_H - f, size * (c * c + d * d) ** 0.5))
+
+        self.reader.pages[0].extract_text(visitor_text=visit)
+        assert runs, "no text found: the visitor is broken"
+        return runs
+
+    @cached_property
+    def text(self) -> str:
+        return " ".join(self.reader.pages[0].extract_text().replace("\xa0", " ").split())
+
+    @cached_property
+    def ink(self) -> list[list[bool]]:
+        """The page as pdftoppm prints it in grey at 72 dpi: True where a pixel is not white."""
+        grey = subprocess.run(
+            ["pdftoppm", "-gray", "-r", str(DPI), "-singlefile", "-"],
+            input=self.pdf,
+            capture_output=True,
+            check=True,
+        ).stdout
+        magic, width, height, maximum, pixels = grey.split(maxsplit=4)
+        assert magic == b"P5" and maximum == b"255"
+        w, h = int(width), int(height)
+        return [[pixels[row * w + col] < 245 for col in range(w)] for row in range(h)]
+
+    def size_of(self, phrase: str) -> float:
+        return next(run.size for run in self.runs if phrase in run.text)
+
+    def baseline_of(self, phrase: str) -> float:
+        return next(run.y for run in self.runs if phrase in run.text)
+
+
+def _multiply(m: list[float], n: list[float]) -> tuple[float, ...]:
+    """The PDF matrix product m x n, both as [a b c d e f]."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    )
+
+
+@pytest.fixture(scope="module")
+def portfolio(tmp_path_factory: pytest.TempPathFactory) -> Portfolio:
+    data = tmp_path_factory.mktemp("sheet-layout") / "data"
+    shutil.copytree(CARDS, data / "cards")
+    shutil.copy(ROOT / "data" / "site.yml", data / "site.yml")
+    return load_portfolio(data, ROOT)
+
+
+@pytest.fixture(scope="module")
+def sheets(portfolio: Portfolio) -> dict[tuple[str, str], Sheet]:
+    renderer = Renderer(portfolio, ROOT / "templates")
+    base_url = str(ROOT / "templates" / "print") + "/"
+    rendered = {}
+    for card_id, code in SHEETS:
+        card = portfolio.card(card_id)
+        job = Job(renderer.sheet_html(card, code), pdf_path(card_id, code), 1, f"card '{card_id}', language {code}")
+        rendered[card_id, code] = Sheet(render_pdf(job, base_url))
+    return rendered
+
+
+def rows_with_ink(sheet: Sheet) -> Iterator[int]:
+    return (row for row, pixels in enumerate(sheet.ink) if any(pixels))
+
+
+# --- every extreme: one A4 page, inside the margins, nothing under the floor ------------------------------
+
+
+@pytest.mark.parametrize(("card_id", "code"), SHEETS)
+def test_sheet_is_one_a4_landscape_page_with_a4_page_boxes(
+    sheets: dict[tuple[str, str], Sheet], card_id: str, code: str
+) -> None:
+    reader = sheets[card_id, code].reader
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
+        left, bottom, right, top = (float(value) for value in page[box])
+        assert (left, bottom) == (0, 0), box
+        assert abs(right - PAGE_W) < 0.5 and abs(top - PAGE_H) < 0.5, (box, right, top)
+
+
+@pytest.mark.parametrize(("card_id", "code"), SHEETS)
+def test_nothing_is_printed_in_the_outer_10_mm(sheets: dict[tuple[str, str], Sheet], card_id: str, code: str) -> None:
+    ink = sheets[card_id, code].ink
+    height, width = len(ink), len(ink[0])
+    band = round(OUTER * DPI / 72)
+    inked = [
+        (row, col)
+        for row in range(height)
+        for col in range(width)
+        if ink[row][col] and (row < band or row >= height - band or col < band or col >= width - band)
+    ]
+    assert inked == [], f"ink within 10 mm of the edge at (row, column) {inked[:5]}"
+    for run in sheets[card_id, code].runs:
+        assert OUTER <= run.x <= PAGE_W - OUTER and OUTER <= run.y <= PAGE_H - OUTER, run
+
+
+@pytest.mark.parametrize(("card_id", "code"), SHEETS)
+def test_no_text_is_smaller_than_the_floor(sheets: dict[tuple[str, str], Sheet], card_id: str, code: str) -> None:
+    assert FLOOR_PT == 8
+    small = [run for run in sheets[card_id, code].runs if run.size < FLOOR_PT - 0.01]
+    assert small == []
+
+
+@pytest.mark.parametrize(("card_id", "code"), SHEETS)
+def test_footer_sits_at_the_foot_of_the_page(sheets: dict[tuple[str, str], Sheet], card_id: str, code: str) -> None:
+    sheet = sheets[card_id, code]
+    lowest_ink = max(rows_with_ink(sheet)) + 1  # the QR code's bottom edge, in points from the top
+    page_area_bottom = PAGE_H - BOTTOM_MARGIN
+    assert page_area_bottom - 1.5 * MM <= lowest_ink <= page_area_bottom + 0.5
+    # The tagline and the web address: on the footer's bottom line, a few millimetres above the margin.
+    tagline = {"nl": "Samen... voor de toekomst van gezondheid.", "en": "Together... for the future of health."}[code]
+    for phrase in (tagline, f"/projecten/{card_id}/"):
+        assert page_area_bottom - 5 * MM <= sheet.baseline_of(phrase) <= page_area_bottom, phrase
+
+
+@pytest.mark.parametrize(("card_id", "code"), SHEETS)
+def test_the_blocks_fill_the_page_down_to_the_footer(
+    sheets: dict[tuple[str, str], Sheet], card_id: str, code: str
+) -> None:
+    """Between the last block and the footer's rule there is one gap, not an empty half page."""
+    sheet = sheets[card_id, code]
+    ink = sheet.ink
+    width = len(ink[0])
+    full_width = [row for row in range(len(ink)) if sum(ink[row]) > 0.9 * (width - 2 * 12 * MM)]
+    rule = max(full_width)  # the footer's rule is the lowest line across the page ...
+    while rule - 1 in full_width:  # ... and thicker than one pixel: its top
+        rule -= 1
+    last_block = max(row for row in range(rule) if any(ink[row]))
+    assert 1 * MM <= rule - last_block <= 6 * MM, (rule, last_block)
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_every_block_of_the_full_card_is_on_the_sheet(
+    sheets: dict[tuple[str, str], Sheet], portfolio: Portfolio, code: str
+) -> None:
+    card = portfolio.card("full")
+    text = sheets["full", code].text
+    squeezed = "".join(text.split())
+    assert "".join(card.title[code].split()) in squeezed
+    assert "".join(card.project_name[code].split()) in squeezed
+    for organisation in card.organisations:
+        assert "".join(organisation.name.split()) in squeezed, organisation.name
+    for figure in card.key_figures:
+        assert "".join(figure.label[code].split()) in squeezed, figure.label[code]
+    for last_words in ("EFPIA", "2039"):
+        assert last_words in text
+
+
+# --- the fit: tighter only when needed, never larger than normal -------------------------------------------------
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_full_card_is_tightened_but_not_under_the_floor(sheets: dict[tuple[str, str], Sheet], code: str) -> None:
+    size = sheets["full", code].size_of("EFPIA")  # body text of the last text block
+    assert FLOOR_PT - 0.01 <= size < NORMAL_PT - 0.1
+
+
+@pytest.mark.parametrize(("card_id", "code"), [("empty", code) for code in LANGUAGES])
+def test_shorter_cards_keep_the_normal_size(
+    sheets: dict[tuple[str, str], Sheet], portfolio: Portfolio, card_id: str, code: str
+) -> None:
+    """The room left over goes between the blocks, never into larger text."""
+    sheet = sheets[card_id, code]
+    summary = portfolio.card(card_id).summary[code].strip()
+    assert [run.size for run in sheet.runs if run.text == summary] == [pytest.approx(NORMAL_PT, abs=0.01)]
+    assert max(run.size for run in sheet.runs) <= 2.3 * NORMAL_PT + 0.01  # the heading, at its normal size
