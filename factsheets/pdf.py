@@ -22,8 +22,8 @@ from pathlib import Path
 
 import segno
 
-from . import booklet as booklet_module
 from .booklet import Part, assemble
+from .fingerprint import add_tree, code_fingerprint, is_intact, seal
 from .fit import FIT_CLASS, FLOOR_PT, Measure, at_level, measure, next_level, spread
 from .problems import BuildError
 from .progress import Progress
@@ -98,13 +98,17 @@ class PdfBuild:
             salt = _inputs_fingerprint(root / "templates")
             self.keys = {job.name: _key(job.name, job.html, salt) for job in jobs}
             cache_dir.mkdir(parents=True, exist_ok=True)
-        self.missing = [job for job in jobs if not self._cached(job.name).exists()]
+        # A cached document is reused only when its bytes are the ones sealed after it passed the page check.
+        self.missing = [job for job in jobs if not is_intact(self._cached(job.name))]
         log.info("pdf: %d of %d documents to render, %d from the cache", len(self.missing), len(jobs),
                  len(jobs) - len(self.missing))  # fmt: skip
         self.progress.note("pdf", f"{len(self.missing)} rendered, {len(jobs) - len(self.missing)} from the cache; "
                                   f"{len(self.covers)} booklets")  # fmt: skip
         self.pool = ProcessPoolExecutor(
-            max_workers=min(max(len(self.missing), 1), workers or os.cpu_count() or 1), mp_context=_workers_context()
+            max_workers=min(max(len(self.missing), 1), workers or os.cpu_count() or 1),
+            mp_context=_workers_context(),
+            initializer=_date_like_the_build,
+            initargs=(os.environ.get("SOURCE_DATE_EPOCH"),),
         )
         base_url = str(root / "templates" / "print") + "/"
         self.futures = [self.pool.submit(render_pdf, job, base_url) for job in self.missing]
@@ -140,9 +144,9 @@ class PdfBuild:
         parts += [(self.sheets[card.id, code].name, lang.text(card.title)) for card in portfolio.cards]
         parts.append((self.closings[code].name, lang.text(portfolio.settings.tagline)))
         title = self.renderer.booklet_title(code)
-        assembly = Path(booklet_module.__file__).read_text(encoding="utf-8")  # a change to the assembly counts too
-        target = self.cache_dir / f"{_key(title, *(f'{self.keys[n]} {e}' for n, e in parts), code, assembly)}.pdf"
-        if not target.exists():
+        # The parts' keys include the project's code, booklet.py's assembly among it.
+        target = self.cache_dir / f"{_key(title, *(f'{self.keys[n]} {e}' for n, e in parts), code)}.pdf"
+        if not is_intact(target):
             pdf = assemble([Part(self._cached(name).read_bytes(), entry) for name, entry in parts], title, code)
             _write_atomically(target, pdf)
             log.info("pdf: booklet %s assembled from %d parts", code, len(parts))
@@ -157,6 +161,15 @@ def _workers_context() -> multiprocessing.context.BaseContext:
     return context
 
 
+def _date_like_the_build(epoch: str | None) -> None:
+    """Workers fork from a server that an earlier build in this process may have started with another
+    SOURCE_DATE_EPOCH; fontTools dates the embedded fonts by it, so each worker takes this build's."""
+    if epoch is None:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
+
+
 def _publish(cached: Path, site: Path, name: str) -> None:
     target = inside(site, name)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -164,10 +177,11 @@ def _publish(cached: Path, site: Path, name: str) -> None:
 
 
 def _write_atomically(target: Path, content: bytes) -> None:
-    # Write then rename, so an interrupted build never leaves half a PDF in the cache.
+    # Write then rename, so an interrupted build never leaves half a PDF in the cache; sealed last.
     partial = target.with_suffix(".partial")
     partial.write_bytes(content)
     partial.rename(target)
+    seal(target)
 
 
 def render_pdf(job: Job, base_url: str) -> bytes:
@@ -233,14 +247,14 @@ def _key(*inputs: str) -> str:
 
 
 def _inputs_fingerprint(templates: Path) -> str:
-    """Everything besides the card that shapes a PDF: templates, CSS, fonts, WeasyPrint's version."""
+    """Everything besides the card that shapes a PDF: templates, CSS, fonts, WeasyPrint's version, and the
+    project's own code (the page check and the booklet's assembly among it)."""
+    import pikepdf
     import weasyprint
 
     # fontTools dates the embedded font subsets with SOURCE_DATE_EPOCH, so it is an input too.
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    digest = hashlib.sha256(f"weasyprint {weasyprint.__version__} {PDF_VARIANT} {epoch}".encode())
-    for path in sorted(templates.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(templates).as_posix().encode())
-            digest.update(path.read_bytes())
+    versions = f"weasyprint {weasyprint.__version__} pikepdf {pikepdf.__version__} {PDF_VARIANT} {epoch}"
+    digest = hashlib.sha256(f"{versions}\ncode {code_fingerprint()}\n".encode())
+    add_tree(digest, templates)
     return digest.hexdigest()

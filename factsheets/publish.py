@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from .fingerprint import add_tree, code_fingerprint, is_intact, seal
 from .pdf import PdfBuild
 from .problems import BuildError
 from .progress import Progress
@@ -53,16 +54,19 @@ def build_site(
 ) -> None:
     """Build the whole site with all PDFs into ``out``, replacing it only on success.
 
-    ``cache_dir`` (default ``.cache/``) keeps rendered PDFs and the last MkDocs output by the
-    hash of their inputs, so that a rebuild does only the work its changes need. An ``offline``
-    site opens from the file system (a downloaded preview), without a server.
+    ``cache_dir`` (default: ``$FACTSHEETS_CACHE_DIR``, else ``.cache/``) keeps rendered PDFs and the
+    last MkDocs output by the hash of their inputs, so that a rebuild does only the work its changes need.
+    An ``offline`` site opens from the file system (a downloaded preview), without a server.
     """
     _refuse_unsafe_output(out, root)
     progress = progress or Progress.silent()
-    cache_dir = cache_dir or root / ".cache"
-    _default_source_date_epoch(root)
+    cache_dir = cache_dir or default_cache_dir(root)
     renderer = Renderer(portfolio, root / "templates")
-    with tempfile.TemporaryDirectory(prefix="factsheets-") as work, _staging(out) as stage:
+    with (
+        _source_date_epoch(root),
+        tempfile.TemporaryDirectory(prefix="factsheets-") as work,
+        _staging(out) as stage,
+    ):
         docs = Path(work) / "docs"
         with progress.step("render"):
             write_docs_tree(renderer, root, docs)
@@ -112,12 +116,28 @@ def _refuse_unsafe_output(out: Path, root: Path) -> None:
         raise BuildError(f"refusing to replace {out}: it is not empty and not an earlier build; choose another --out")
 
 
-def _default_source_date_epoch(root: Path) -> None:
-    """Date the build by the last commit, so that the same sources give the same bytes."""
+def default_cache_dir(root: Path) -> Path:
+    """``.cache/`` in the project, unless ``FACTSHEETS_CACHE_DIR`` names another folder (the tests' own)."""
+    return Path(os.environ.get("FACTSHEETS_CACHE_DIR") or root / ".cache")
+
+
+@contextlib.contextmanager
+def _source_date_epoch(root: Path) -> Iterator[None]:
+    """Date the build by the last commit, so that the same sources give the same bytes.
+
+    MkDocs, WeasyPrint and fontTools read ``SOURCE_DATE_EPOCH`` from the environment. A value the
+    caller set is kept; one taken from git is set for this build only and removed afterwards, so
+    that nothing after the build (a later build in the same process, a test) inherits it.
+    """
     if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
         return
     result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True)
     os.environ["SOURCE_DATE_EPOCH"] = result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else "0"
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 @contextlib.contextmanager
@@ -168,7 +188,7 @@ def run_mkdocs(portfolio: Portfolio, root: Path, docs: Path, site: Path, work: P
 
     config = mkdocs_config(portfolio, root, docs, site)
     cached = cache_dir / _site_key(config, docs, root / "templates" / "site")
-    if cached.is_dir():
+    if cached.is_dir() and is_intact(cached):
         shutil.copytree(cached, site, dirs_exist_ok=True)
         return True
     config_file = work / "mkdocs.yml"
@@ -182,31 +202,37 @@ def run_mkdocs(portfolio: Portfolio, root: Path, docs: Path, site: Path, work: P
 
 
 def _site_key(config: dict[str, Any], docs: Path, theme_overrides: Path) -> str:
-    """Everything MkDocs reads: the configuration (less this build's folders), the docs tree, the theme."""
+    """Everything MkDocs reads: the configuration (less this build's folders), the docs tree, the theme,
+    the tools' versions and the project's own code (which writes the configuration and the pages)."""
     from importlib.metadata import version
 
     digest = hashlib.sha256()
     for package in ("mkdocs", "mkdocs-material", "mkdocs-static-i18n"):
         digest.update(f"{package} {version(package)}\n".encode())
-    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    digest.update(f"code {code_fingerprint()}\n".encode())
+    digest.update(f"epoch {os.environ.get('SOURCE_DATE_EPOCH', '')}\n".encode())
     stable = {key: value for key, value in config.items() if key not in ("docs_dir", "site_dir")}
     digest.update(yaml.safe_dump(stable).encode())
     for folder in (docs, theme_overrides):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+        add_tree(digest, folder)
     return digest.hexdigest()
 
 
 def _keep_only(cache_dir: Path, target: Path, site: Path) -> None:
+    """Keep this build's MkDocs output as the only cached one, sealed with the digest of its files."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     partial = cache_dir / f".{target.name}.partial"
     shutil.rmtree(partial, ignore_errors=True)
     shutil.copytree(site, partial)
     for old in cache_dir.iterdir():
-        if old != partial:
+        if old == partial:
+            continue
+        if old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.unlink()
     partial.rename(target)
+    seal(target)
 
 
 def mkdocs_config(portfolio: Portfolio, root: Path, docs: Path, site: Path) -> dict[str, Any]:

@@ -1,12 +1,106 @@
-"""Shared fixtures: a throw-away data folder next to the real site settings."""
+"""Shared fixtures: the three-domain portfolio built once, throw-away data folders, and the suite's isolation.
+
+Isolation: every test runs with ``FACTSHEETS_CACHE_DIR`` pointing at a folder of its own (so a build
+that names no cache, a ``build.py`` subprocess included, never reads or writes the working tree's
+``.cache/``), and fails when it leaves the process environment changed for the tests after it.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from portfolios import FIXTURE_DATA, make_project
+import yaml
+from hypothesis import settings
+from portfolios import FIXTURE, FIXTURE_DATA, make_project
+
+ROOT = Path(__file__).resolve().parent.parent
+THREE_DOMAINS = ROOT / "tests" / "fixtures" / "three-domains"
+"""The output tests' portfolio: five cards in three domains (see its README.md)."""
+THREE_DOMAINS_DATA = THREE_DOMAINS / "data"
+EPOCH = "1700000000"
+"""SOURCE_DATE_EPOCH of the shared fixture build: the same sources give the same bytes."""
+
+# Hypothesis: the same examples on every CI run (a red build is reproducible), new ones on every local run.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+def fixture_settings() -> dict[str, Any]:
+    """The three-domain portfolio's ``site.yml``."""
+    return yaml.safe_load((THREE_DOMAINS_DATA / "site.yml").read_text(encoding="utf-8"))
+
+
+def fixture_cards() -> list[dict[str, Any]]:
+    """The three-domain portfolio's cards as written, for tests that compute what the output must say."""
+    paths = sorted((THREE_DOMAINS_DATA / "cards").glob("*.yml"))
+    return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in paths]
+
+
+def money(total_meur: float, code: str) -> str:
+    """An amount as the reader sees it, spelled out independently of factsheets.i18n (whole millions only)."""
+    assert total_meur == int(total_meur), "this helper knows whole millions only"
+    grouped = f"{int(total_meur):,}"
+    if code == "nl":
+        return f"€ {grouped.replace(',', '.')} miljoen"
+    return f"€{grouped} million"
+
+
+def counted_once(cards: list[dict[str, Any]]) -> float:
+    """The cards' budgets together as written, a flagship left out when its programme here includes it."""
+    including = {card["id"] for card in cards if card["budget"].get("includes_flagships")}
+    return sum(card["budget"]["total_meur"] for card in cards if card.get("parent") not in including)
+
+
+def fixture_portfolio(data: Path) -> Path:
+    """``data``: a copy of the three-domain portfolio's data folder."""
+    shutil.copytree(THREE_DOMAINS_DATA, data)
+    return data
+
+
+def three_domain_project(target: Path) -> Path:
+    """A project folder to build: the code's templates, the fixture's content pages, the three-domain data."""
+    project = make_project(target, FIXTURE)
+    shutil.rmtree(project / "data")
+    fixture_portfolio(project / "data")
+    return project
+
+
+# --- isolation ------------------------------------------------------------------------------------------
+
+
+PYTEST_OWN = {"PYTEST_CURRENT_TEST"}  # pytest's note of the phase it is in
+
+
+@pytest.fixture(autouse=True)
+def _environment_left_as_found() -> Iterator[None]:
+    before = {name: value for name, value in os.environ.items() if name not in PYTEST_OWN}
+    yield
+    after = {name: value for name, value in os.environ.items() if name not in PYTEST_OWN}
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    assert changed == [], f"the test left these environment variables changed: {changed}"
+
+
+@pytest.fixture(scope="session")
+def _caches(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("caches")
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(
+    _environment_left_as_found: None, _caches: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache folder for this test alone, for every build that is not given one."""
+    name = hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:16]
+    monkeypatch.setenv("FACTSHEETS_CACHE_DIR", str(_caches / name))
+
+
+# --- data folders -----------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -21,22 +115,30 @@ def data_dir(tmp_path: Path) -> Path:
     return data
 
 
+@pytest.fixture
+def fixture_data(tmp_path: Path) -> Path:
+    """A copy of the three-domain portfolio's data folder that the test may change."""
+    return fixture_portfolio(tmp_path / "data")
+
+
+# --- the fixture portfolio, built once ---------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def pdf_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One PDF cache for the session: builds of unchanged cards reuse each other's sheets."""
+    """The cache of the session's shared build: later builds of unchanged cards copy it and reuse its sheets."""
     return tmp_path_factory.mktemp("pdf-cache")
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path) -> Path:
-    """The fixture portfolio built once, for real (MkDocs and WeasyPrint), into a temporary folder."""
+    """The three-domain portfolio built once, for real (MkDocs and WeasyPrint), into a temporary folder."""
     from factsheets.publish import build_site
     from factsheets.validate import load_portfolio
 
-    project = make_project(tmp_path_factory.mktemp("project"))
+    project = three_domain_project(tmp_path_factory.mktemp("project"))
     out = tmp_path_factory.mktemp("built") / "site"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
         build_site(load_portfolio(project / "data", project), project, out, pdf_cache)
     return out

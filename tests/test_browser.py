@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import axe_playwright_python
 import pytest
+from conftest import fixture_settings
 from playwright.sync_api import sync_playwright
 
 pytestmark = pytest.mark.browser
@@ -209,9 +210,9 @@ def test_nothing_scrolls_sideways_at_375_px(browser, base_url, pages):
 # --- search, in both languages -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("code", "word"), [("nl", "vliegwiel"), ("en", "flywheel")])
+@pytest.mark.parametrize(("code", "word"), [("nl", "zonnebloemnetwerk"), ("en", "sunflower")])
 def test_search_finds_the_card_in_its_language(page, base_url, manifest, code, word):
-    nexus = next(card for card in manifest["cards"] if card["id"] == "biotech-nexus")
+    nexus = next(card for card in manifest["cards"] if card["id"] == "alpha")
     texts = [value[code] for value in nexus.values() if isinstance(value, dict) and isinstance(value.get(code), str)]
     assert word in " ".join(texts).lower(), f"{word!r} is not in the card any more: choose another word"
     home = "" if code == manifest["default_language"] else f"{code}/"
@@ -229,7 +230,7 @@ def test_the_timeline_and_trl_scales_lie_on_one_line(browser, base_url, width):
     """Material styles every content list; the sheet's scales are lists and must stay horizontal bars."""
     page = browser.new_page(viewport={"width": width, "height": 900})
     try:
-        page.goto(base_url + "projecten/atmp/")
+        page.goto(base_url + "projecten/alpha-vaccines/")
         for scale in (".fs-timeline__bar", ".fs-trl"):
             tops = page.eval_on_selector_all(
                 f"{scale} li", "cells => cells.map(c => Math.round(c.getBoundingClientRect().top))"
@@ -237,3 +238,57 @@ def test_the_timeline_and_trl_scales_lie_on_one_line(browser, base_url, width):
             assert len(tops) >= 9 and len(set(tops)) == 1, (scale, tops)
     finally:
         page.close()
+
+
+# --- the comparison table's filters and sorting, driven as a reader does ----------------------------------
+
+SETTINGS = fixture_settings()
+LABELS = SETTINGS["labels"]
+VISIBLE_TITLES = "rows => rows.filter(row => !row.hidden).map(row => row.querySelector('th a').textContent.trim())"
+
+
+def shown_titles(page: Any) -> list[str]:
+    return page.eval_on_selector_all("#comparison tbody tr", VISIBLE_TITLES)
+
+
+@pytest.mark.parametrize("code", ["nl", "en"])
+def test_the_comparison_table_filters_by_each_field(page, base_url, manifest, code):
+    cards = manifest["cards"]
+    page.goto(base_url + ("" if code == manifest["default_language"] else f"{code}/"))
+    form = page.locator("form.fs-filters")
+    assert form.is_visible(), "the script did not show the filters"
+    assert shown_titles(page) == [card["title"][code] for card in cards]
+
+    def choose(name: str, label: str, expected: list[dict[str, Any]]) -> None:
+        form.locator(f"select[name={name}]").select_option(label=label)
+        assert shown_titles(page) == [card["title"][code] for card in expected], (name, label)
+        count = LABELS["shown_count"][code].format(shown=len(expected), total=len(cards))
+        assert form.locator("output").inner_text() == count
+        form.locator(f"select[name={name}]").select_option(value="")
+
+    energy = cards[2]["domain"][code]
+    choose("domain", energy, [card for card in cards if card["domain"][code] == energy])
+    choose("kind", LABELS["kind.flagship"][code], [card for card in cards if card["kind"] == "flagship"])
+    market = LABELS["market.exploration"][code]
+    choose("market", market, [card for card in cards if card["readiness"]["market"] == "exploration"])
+    for level in (2, 9):
+        within = [card for card in cards if card["readiness"]["trl"]["min"] <= level <= card["readiness"]["trl"]["max"]]
+        assert 0 < len(within) < len(cards)
+        choose("trl", str(level), within)
+    assert shown_titles(page) == [card["title"][code] for card in cards]
+
+
+def test_the_comparison_table_sorts_by_size_and_by_name(page, base_url, manifest):
+    cards = manifest["cards"]
+    code = manifest["default_language"]
+    page.goto(base_url)
+    by_size = [card["title"][code] for card in sorted(cards, key=lambda card: card["budget"]["total_meur"])]
+    assert shown_titles(page) != by_size, "the fixture is already in size order: the test would prove nothing"
+    size = page.locator("#comparison thead").get_by_role("button", name=LABELS["size"][code], exact=False)
+    size.click()
+    assert shown_titles(page) == by_size
+    assert page.locator("#comparison thead th").nth(3).get_attribute("aria-sort") == "ascending"
+    size.click()
+    assert shown_titles(page) == by_size[::-1]
+    page.locator("#comparison thead").get_by_role("button", name=LABELS["card"][code], exact=False).click()
+    assert shown_titles(page) == sorted((card["title"][code] for card in cards), key=str.lower)

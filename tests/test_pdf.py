@@ -1,9 +1,9 @@
 """The printed sheets and booklets, read back with pypdf the way WeasyPrint's own tests read PDF bytes.
 
-Most tests read the PDFs of the fixture portfolio built once by the ``built_site``
-fixture (conftest.py), found through the manifest ``portfolio.json``. The cache
-tests call ``factsheets.pdf.write_pdfs`` directly; the overflow tests build the
-small portfolio made from ``tests/fixtures/too-long/cards`` and the fixture's site settings.
+Most tests read the PDFs of the three-domain portfolio (tests/fixtures/three-domains) built once by
+the ``built_site`` fixture (conftest.py), found through the manifest ``portfolio.json``. The
+cache tests call ``factsheets.pdf.write_pdfs`` directly on the same portfolio; the overflow
+tests build the small portfolio made from ``tests/fixtures/too-long/cards`` and the fixture's site settings.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from portfolios import FIXTURE, FIXTURE_DATA
+from conftest import EPOCH, THREE_DOMAINS_DATA, fixture_portfolio, fixture_settings, money
+from portfolios import FIXTURE_DATA
 from pypdf import PdfReader
 from pypdf.generic import BooleanObject, DictionaryObject, IndirectObject
 
@@ -47,12 +47,13 @@ def too_long_data(tmp_path: Path) -> Path:
     return data
 
 
-SETTINGS = yaml.safe_load((FIXTURE_DATA / "site.yml").read_text(encoding="utf-8"))
+SETTINGS = fixture_settings()
 LABELS = SETTINGS["labels"]
 LANGUAGES: list[str] = SETTINGS["languages"]
-CARD_IDS = sorted(path.stem for path in (FIXTURE_DATA / "cards").glob("*.yml"))
+CARD_IDS = sorted(path.stem for path in (THREE_DOMAINS_DATA / "cards").glob("*.yml"))
 SHEETS = [(card_id, code) for card_id in CARD_IDS for code in LANGUAGES]
 
+PROGRAMME, FLAGSHIP = "alpha", "alpha-vaccines"  # a programme that includes its flagships, and one of them
 A4_LANDSCAPE = (841.89, 595.28)  # points
 MARKET = {
     "nl": {"exploration": "Verkenning", "partly_operational": "Deels operationeel", "operational": "Operationeel"},
@@ -98,15 +99,6 @@ def page_text(reader: PdfReader, index: int = 0) -> str:
 
 def all_text(reader: PdfReader) -> str:
     return " ".join(page_text(reader, index) for index in range(len(reader.pages)))
-
-
-def money(total_meur: float, code: str) -> str:
-    """The expected amount, spelled out independently of factsheets.i18n (whole millions only)."""
-    assert total_meur == int(total_meur), "this helper knows whole millions only"
-    grouped = f"{int(total_meur):,}"
-    if code == "nl":
-        return f"€ {grouped.replace(',', '.')} miljoen"
-    return f"€{grouped} million"
 
 
 def is_a4_landscape(page: Any) -> bool:
@@ -317,7 +309,7 @@ def test_sheet_footer_has_tagline_web_address_and_qr_code(
     reader = sheet(built_site, manifest, card_id, code)
     entry = card_entry(manifest, card_id)
     address = web_address(entry, code)
-    assert address.startswith("https://portfolio.example.org/")
+    assert address.startswith(SETTINGS["base_url"])
     text = page_text(reader)
     assert SETTINGS["tagline"][code] in text
     assert squeezed(f"{LABELS['web_link'][code]}: {address}") in squeezed(text)
@@ -342,7 +334,7 @@ def test_sheet_web_address_is_printed_on_one_line(built_site: Path, manifest: di
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_booklet_has_cover_every_card_and_closing_page(built_site: Path, manifest: dict[str, Any], code: str) -> None:
     reader = booklet(built_site, manifest, code)
-    assert len(reader.pages) == len(manifest["cards"]) + 2 == 6
+    assert len(reader.pages) == len(manifest["cards"]) + 2 == len(CARD_IDS) + 2
     assert all(is_a4_landscape(page) for page in reader.pages)
 
 
@@ -383,7 +375,7 @@ def test_booklet_has_each_card_on_its_own_page_in_programme_order(
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_booklet_closes_with_the_tagline(built_site: Path, manifest: dict[str, Any], code: str) -> None:
     reader = booklet(built_site, manifest, code)
-    expected = {"nl": "Samen... voor de toekomst van gezondheid.", "en": "Together... for the future of health."}
+    expected = {"nl": "Samen proeven wij de toekomst.", "en": "Together we test the future."}
     assert page_text(reader, len(reader.pages) - 1) == expected[code] == SETTINGS["tagline"][code]
 
 
@@ -432,20 +424,20 @@ def test_booklet_bookmarks_nest_each_cards_blocks_under_its_title(
 
 
 def test_render_pdf_gives_the_same_bytes_for_the_same_input(
-    built_site: Path, manifest: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    built_site: Path, manifest: dict[str, Any], fixture_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # as in the built_site fixture
-    portfolio = load_portfolio(FIXTURE_DATA, FIXTURE)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)  # as in the built_site fixture
+    portfolio = load_portfolio(fixture_data, ROOT)
     renderer = Renderer(portfolio, ROOT / "templates")
-    card = portfolio.card("atmp")
-    job = Job(renderer.sheet_html(card, "en"), pdf_path(card.id, "en"), 1, "card 'atmp', language en")
+    card = portfolio.card(FLAGSHIP)
+    job = Job(renderer.sheet_html(card, "en"), pdf_path(card.id, "en"), 1, f"card '{FLAGSHIP}', language en")
     base_url = str(ROOT / "templates" / "print") + "/"
     first = render_pdf(job, base_url)
     second = render_pdf(job, base_url)
     assert first[:5] == b"%PDF-"
     assert first == second
     # The build rendered the same sheet in a worker process: same bytes there too.
-    assert (built_site / card_entry(manifest, "atmp")["urls"]["en"]["pdf"]).read_bytes() == first
+    assert (built_site / card_entry(manifest, FLAGSHIP)["urls"]["en"]["pdf"]).read_bytes() == first
 
 
 # --- a card that does not fit -----------------------------------------------------------------------------
@@ -460,7 +452,7 @@ def overflowing(message: str) -> list[str]:
 def test_too_long_card_fails_the_build_naming_card_language_and_block(
     tmp_path: Path, too_long_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     out = tmp_path / "out" / "site"
     with pytest.raises(BuildError) as raised:
         build_site(load_portfolio(too_long_data, ROOT), ROOT, out, tmp_path / "cache")
@@ -483,7 +475,7 @@ def test_too_long_card_fails_the_command_cleanly(tmp_path: Path, too_long_data: 
         capture_output=True,
         text=True,
         encoding="utf-8",
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
         timeout=600,
     )
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
@@ -558,9 +550,9 @@ class Warm:
 
 @pytest.fixture(scope="module")
 def warm(tmp_path_factory: pytest.TempPathFactory) -> Warm:
-    """The real portfolio's PDFs written once with a fresh cache."""
-    portfolio = load_portfolio(FIXTURE_DATA, FIXTURE)
+    """The fixture portfolio's PDFs written once with a fresh cache."""
     folder = tmp_path_factory.mktemp("warm")
+    portfolio = load_portfolio(fixture_portfolio(folder / "data"), ROOT)
     run = write_and_log(Renderer(portfolio, ROOT / "templates"), ROOT, folder / "site", folder / "cache")
     return Warm(portfolio, folder / "cache", folder / "site", run)
 
@@ -580,10 +572,10 @@ def templates_copy(tmp_path: Path) -> Path:
 
 
 def test_first_run_renders_every_document_once(warm: Warm) -> None:
-    assert warm.first_run.total == len(RENDERABLE) == 12
-    assert warm.first_run.to_render == 12
+    assert warm.first_run.total == len(RENDERABLE) == (len(CARD_IDS) + 2) * len(LANGUAGES)
+    assert warm.first_run.to_render == len(RENDERABLE)
     assert warm.first_run.rendered == RENDERABLE
-    assert len(list(warm.cache.glob("*.pdf"))) == 12 + 2  # and the two assembled booklets
+    assert len(list(warm.cache.glob("*.pdf"))) == len(RENDERABLE) + len(LANGUAGES)  # and the assembled booklets
     assert list(warm.cache.glob("*.partial")) == []
     assert {path.relative_to(warm.site).as_posix() for path in warm.site.rglob("*.pdf")} == ALL_TARGETS
 
@@ -592,7 +584,7 @@ def test_second_run_renders_nothing(warm: Warm, tmp_path: Path) -> None:
     cache_dir = cache_copy(warm, tmp_path)
     before = snapshot(cache_dir)
     run = write_and_log(Renderer(warm.portfolio, ROOT / "templates"), ROOT, tmp_path / "site", cache_dir)
-    assert (run.to_render, run.total, run.rendered) == (0, 12, set())
+    assert (run.to_render, run.total, run.rendered) == (0, len(RENDERABLE), set())
     assert snapshot(cache_dir) == before, "a cached PDF was rewritten"
     for target in ALL_TARGETS:
         assert (tmp_path / "site" / target).read_bytes() == (warm.site / target).read_bytes(), target
@@ -606,26 +598,28 @@ def with_budget(portfolio: Portfolio, card_id: str, total_meur: float) -> Portfo
 
 def test_changed_card_rerenders_only_its_sheets_and_the_covers(warm: Warm, tmp_path: Path) -> None:
     # The covers list the programme's total; the booklets are assembled anew, not laid out again.
-    portfolio = with_budget(warm.portfolio, "biotech-nexus", 21300)
+    portfolio = with_budget(warm.portfolio, PROGRAMME, 1100)
     site = tmp_path / "site"
     run = write_and_log(Renderer(portfolio, ROOT / "templates"), ROOT, site, cache_copy(warm, tmp_path))
-    sheets = {pdf_path("biotech-nexus", code) for code in LANGUAGES}
+    sheets = {pdf_path(PROGRAMME, code) for code in LANGUAGES}
     assert run.rendered == sheets | COVERS
     expected = sheets | {booklet_path(c) for c in LANGUAGES}
-    assert money(21300, "en") in page_text(read_pdf(site / pdf_path("biotech-nexus", "en")))
-    assert money(21300, "nl") in page_text(read_pdf(site / pdf_path("biotech-nexus", "nl")))
+    assert money(1100, "en") in page_text(read_pdf(site / pdf_path(PROGRAMME, "en")))
+    assert money(1100, "nl") in page_text(read_pdf(site / pdf_path(PROGRAMME, "nl")))
     for target in ALL_TARGETS - expected:
         assert (site / target).read_bytes() == (warm.site / target).read_bytes(), target
 
 
 def test_changed_flagship_also_rerenders_the_programme_that_includes_it(warm: Warm, tmp_path: Path) -> None:
     # The programme's sheet states the sum of its flagships: it changes with the flagship.
-    portfolio = with_budget(warm.portfolio, "atmp", 2300)
+    portfolio = with_budget(warm.portfolio, FLAGSHIP, 350)
     site = tmp_path / "site"
     run = write_and_log(Renderer(portfolio, ROOT / "templates"), ROOT, site, cache_copy(warm, tmp_path))
-    changed_sheets = {pdf_path(card_id, code) for card_id in ("atmp", "biotech-nexus") for code in LANGUAGES}
+    changed_sheets = {pdf_path(card_id, code) for card_id in (FLAGSHIP, PROGRAMME) for code in LANGUAGES}
     assert run.rendered == changed_sheets | COVERS
-    assert money(3960, "en") in page_text(read_pdf(site / pdf_path("biotech-nexus", "en")))
+    flagships_total = sum(card.budget.total_meur for card in portfolio.flagships_of(portfolio.card(PROGRAMME)))
+    assert flagships_total == 350 + 200  # the fixture's other flagship of the programme
+    assert money(flagships_total, "en") in page_text(read_pdf(site / pdf_path(PROGRAMME, "en")))
 
 
 def test_templates_in_another_folder_with_the_same_content_reuse_the_cache(warm: Warm, tmp_path: Path) -> None:
@@ -643,7 +637,7 @@ def test_changed_print_css_rerenders_every_document(warm: Warm, tmp_path: Path) 
     run = write_and_log(
         Renderer(warm.portfolio, root / "templates"), root, tmp_path / "site", cache_copy(warm, tmp_path)
     )
-    assert (run.to_render, run.rendered) == (12, RENDERABLE)
+    assert (run.to_render, run.rendered) == (len(RENDERABLE), RENDERABLE)
 
 
 def test_print_css_edited_between_two_builds_in_one_process_rerenders(warm: Warm, tmp_path: Path) -> None:
@@ -654,13 +648,13 @@ def test_print_css_edited_between_two_builds_in_one_process_rerenders(warm: Warm
     with (root / "templates" / "print" / "print.css").open("a", encoding="utf-8") as css:
         css.write("\n.fs-header__heading { color: #000; }\n")
     run = write_and_log(renderer, root, tmp_path / "site", cache_dir)
-    assert (run.to_render, run.rendered) == (12, RENDERABLE)
+    assert (run.to_render, run.rendered) == (len(RENDERABLE), RENDERABLE)
 
 
 def test_the_source_date_epoch_is_an_input_of_every_cached_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
     from factsheets.pdf import _inputs_fingerprint
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     first = _inputs_fingerprint(ROOT / "templates")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1000000000")
     assert _inputs_fingerprint(ROOT / "templates") != first  # fontTools dates the embedded font subsets

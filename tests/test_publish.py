@@ -1,4 +1,9 @@
-"""Publishing: the manifest, atomic replacement of the output, reproducible bytes, paths kept inside."""
+"""Publishing: the manifest, atomic replacement of the output, reproducible bytes, paths kept inside, the caches.
+
+Every build here is of the three-domain portfolio (tests/fixtures/three-domains) in a project folder of
+the test's own, into its temporary folder, with a cache of its own: a copy of the session's cache, so
+unchanged sheets are not rendered again.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from portfolios import FIXTURE_DATA
+from conftest import EPOCH, money, three_domain_project
+from pypdf import PdfReader
 
 from factsheets import publish
 from factsheets.problems import BuildError, InvalidInput
@@ -29,12 +35,23 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
-    shutil.copytree(FIXTURE_DATA, tmp_path / "data")
-    return tmp_path / "data"
+    """The data folder of a project folder (templates, content, mkdocs.yml) made for this test."""
+    return three_domain_project(tmp_path / "project") / "data"
+
+
+def documents_rendered_by_a_build(data: Path) -> int:
+    """Every sheet in every language, and each language's booklet cover and closing page."""
+    return (len(list((data / "cards").glob("*.yml"))) + 2) * len(load_portfolio(data, ROOT).languages)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path.name} any more"
+    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def build(data: Path, out: Path, cache: Path) -> None:
-    build_site(load_portfolio(data, ROOT), ROOT, out, cache)
+    build_site(load_portfolio(data, data.parent), data.parent, out, cache)
 
 
 @pytest.fixture
@@ -46,8 +63,8 @@ def cache(tmp_path: Path, pdf_cache: Path) -> Path:
 def test_the_manifest_lists_every_card_with_paths_that_exist(built_site):
     manifest = json.loads((built_site / "portfolio.json").read_text())
     assert manifest["languages"] == ["nl", "en"] and manifest["default_language"] == "nl"
-    assert [card["id"] for card in manifest["cards"]] == ["biotech-nexus", "infectieziekten", "atmp",
-                                                          "precision-diagnostics"]  # fmt: skip
+    assert [card["id"] for card in manifest["cards"]] == ["alpha", "alpha-vaccines", "alpha-grid", "beta",
+                                                          "beta-delta"]  # programme order  # fmt: skip
     for card in manifest["cards"]:
         for code, urls in card["urls"].items():
             assert (built_site / urls["page"] / "index.html").is_file()
@@ -57,33 +74,53 @@ def test_the_manifest_lists_every_card_with_paths_that_exist(built_site):
 
 
 def test_two_builds_give_byte_identical_trees(data, cache, tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     build(data, tmp_path / "one", cache)
     build(data, tmp_path / "two", tmp_path / "cache-two")  # a fresh cache: every PDF rendered again
     one, two = tree_hashes(tmp_path / "one"), tree_hashes(tmp_path / "two")
     assert one.keys() == two.keys()
     assert [name for name in one if one[name] != two[name]] == []
-    assert {"sitemap.xml", "search/search_index.json", "portfolio.json", "pdf/atmp.nl.pdf"} <= one.keys()
+    assert {"sitemap.xml", "search/search_index.json", "portfolio.json", "pdf/alpha-grid.nl.pdf"} <= one.keys()
 
 
-def test_a_broken_card_during_a_rebuild_leaves_the_previous_output_unchanged(data, cache, tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+def test_an_invalid_card_during_a_rebuild_leaves_the_previous_output_unchanged(data, cache, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     out = tmp_path / "site"
     build(data, out, cache)
     before = tree_hashes(out)
-    card = data / "cards" / "atmp.yml"
-    card.write_text(card.read_text().replace("total_meur: 2250", "total_meur: veel"))
+    edit(data / "cards" / "alpha-vaccines.yml", "total_meur: 300", "total_meur: veel")
     with pytest.raises(InvalidInput):
         build(data, out, cache)
     assert tree_hashes(out) == before
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["cache", "data", "site"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cache", "project", "site"]
 
 
-def test_an_interrupted_build_keeps_the_old_output_and_leaves_no_temporary_folder(data, cache, tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+def test_a_sheet_that_fails_after_the_site_was_built_leaves_the_previous_output_unchanged(
+    data, cache, tmp_path, monkeypatch
+):
+    # Valid cards whose pages MkDocs builds, then one sheet overflows: the new pages exist by then,
+    # so a build that wrote into the output folder itself would leave them there.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     out = tmp_path / "site"
     build(data, out, cache)
     before = tree_hashes(out)
+    edit(data / "cards" / "beta.yml", "title: {nl: Bètaprogramma, en: Beta Programme}",
+         "title: {nl: Nieuwe titel, en: New Title}")  # fmt: skip
+    edit(data / "cards" / "beta-delta.yml", "en: A trial in the delta.", "en: " + "A trial in the delta. " * 600)
+    with pytest.raises(BuildError, match="beta-delta"):
+        build(data, out, cache)
+    assert tree_hashes(out) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cache", "project", "site"]
+
+
+def test_an_interrupted_build_keeps_the_old_output_and_leaves_no_temporary_folder(data, cache, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    out = tmp_path / "site"
+    build(data, out, cache)
+    before = tree_hashes(out)
+    # A changed title: the interrupted build's MkDocs writes pages that differ from the published ones.
+    edit(data / "cards" / "beta.yml", "title: {nl: Bètaprogramma, en: Beta Programme}",
+         "title: {nl: Nieuwe titel, en: New Title}")  # fmt: skip
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
@@ -92,7 +129,7 @@ def test_an_interrupted_build_keeps_the_old_output_and_leaves_no_temporary_folde
     with pytest.raises(KeyboardInterrupt):
         build(data, out, cache)
     assert tree_hashes(out) == before
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["cache", "data", "site"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cache", "project", "site"]
 
 
 def test_a_failed_first_build_creates_no_output(data, tmp_path, monkeypatch):
@@ -102,7 +139,7 @@ def test_a_failed_first_build_creates_no_output(data, tmp_path, monkeypatch):
     monkeypatch.setattr(publish.PdfBuild, "finish", failing)
     with pytest.raises(BuildError):
         build(data, tmp_path / "site", tmp_path / "cache")
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["cache", "data"]  # no site, no staging folder
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cache", "project"]  # no site, no staging folder
 
 
 @pytest.mark.parametrize("path", ["../outside.pdf", "/etc/passwd", "pdf/../../x"])
@@ -120,13 +157,13 @@ def test_a_rebuild_with_nothing_changed_reuses_mkdocs_output_and_every_pdf(data,
 
     from factsheets.progress import Progress
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     build(data, tmp_path / "first", cache)
     stream = io.StringIO()
-    build_site(load_portfolio(data, ROOT), ROOT, tmp_path / "second", cache, Progress(stream, live=False))
+    build_site(load_portfolio(data, data.parent), data.parent, tmp_path / "second", cache, Progress(stream, live=False))
     log = stream.getvalue()
     assert "mkdocs: unchanged, reused" in log
-    assert "pdf: 0 rendered, 12 from the cache" in log
+    assert f"pdf: 0 rendered, {documents_rendered_by_a_build(data)} from the cache" in log
     assert tree_hashes(tmp_path / "first") == tree_hashes(tmp_path / "second")
 
 
@@ -145,7 +182,117 @@ def test_an_output_folder_that_is_not_a_site_is_never_replaced(data, tmp_path, w
 def test_the_csv_keeps_every_digit_of_a_budget(data):
     from factsheets.publish import comparison_csv
 
-    card = data / "cards" / "precision-diagnostics.yml"
-    card.write_text(card.read_text().replace("total_meur: 460", "total_meur: 460.75"))
+    edit(data / "cards" / "beta-delta.yml", "total_meur: 60", "total_meur: 60.75")
     rows = comparison_csv(load_portfolio(data, ROOT)).splitlines()
-    assert any(row.startswith("precision-diagnostics,") and ",460.75," in row for row in rows)
+    assert any(row.startswith("beta-delta,") and ",60.75," in row for row in rows)
+
+
+# --- the caches: keys that cover every input, entries checked before they are reused ----------------------
+
+
+def cached_copy_of(cache: Path, published: Path) -> Path:
+    """The cache entry a published PDF was copied from."""
+    content = published.read_bytes()
+    return next(path for path in sorted((cache / "sheets").glob("*.pdf")) if path.read_bytes() == content)
+
+
+def build_and_log(data: Path, out: Path, cache: Path) -> str:
+    import io
+
+    from factsheets.progress import Progress
+
+    stream = io.StringIO()
+    build_site(load_portfolio(data, data.parent), data.parent, out, cache, Progress(stream, live=False))
+    return stream.getvalue()
+
+
+def test_a_truncated_pdf_in_the_cache_is_rendered_again(data, cache, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    build(data, tmp_path / "first", cache)
+    entry = cached_copy_of(cache, tmp_path / "first" / "pdf" / "alpha.en.pdf")
+    entry.write_bytes(entry.read_bytes()[:2000])  # a disk that filled up, a copy cut short
+    log = build_and_log(data, tmp_path / "second", cache)
+    assert f"pdf: 1 rendered, {documents_rendered_by_a_build(data) - 1} from the cache" in log
+    assert tree_hashes(tmp_path / "second") == tree_hashes(tmp_path / "first")
+
+
+def test_an_altered_file_in_the_cached_site_makes_mkdocs_build_again(data, cache, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    build(data, tmp_path / "first", cache)
+    (cached_site,) = [path for path in (cache / "site").iterdir() if path.is_dir()]
+    (cached_site / "index.html").write_text("<p>altered</p>", encoding="utf-8")
+    log = build_and_log(data, tmp_path / "second", cache)
+    assert "mkdocs: built" in log
+    assert tree_hashes(tmp_path / "second") == tree_hashes(tmp_path / "first")
+
+
+def test_the_projects_own_code_is_an_input_of_both_caches(tmp_path, monkeypatch):
+    from factsheets import fingerprint
+    from factsheets.pdf import _inputs_fingerprint
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    config = {"site_name": "x"}
+
+    def keys() -> tuple[str, str]:
+        return _inputs_fingerprint(ROOT / "templates"), publish._site_key(config, docs, ROOT / "templates" / "site")
+
+    package = Path(
+        shutil.copytree(fingerprint.PACKAGE, tmp_path / "factsheets", ignore=shutil.ignore_patterns("*.pyc"))
+    )
+    monkeypatch.setattr(fingerprint, "PACKAGE", package)
+    before = keys()
+    with (package / "pdf.py").open("a", encoding="utf-8") as code:
+        code.write("\n# a changed page check\n")
+    after = keys()
+    assert after[0] != before[0], "the sheet cache would reuse PDFs made by other code"
+    assert after[1] != before[1], "the site cache would reuse pages made by other code"
+
+
+def test_the_build_dates_itself_by_git_without_leaving_the_date_behind(monkeypatch):
+    import os
+    import subprocess
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    last_commit = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
+    with publish._source_date_epoch(ROOT):
+        assert os.environ["SOURCE_DATE_EPOCH"] == (last_commit.stdout.strip() or "0")
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "123")
+    with publish._source_date_epoch(ROOT):
+        assert os.environ["SOURCE_DATE_EPOCH"] == "123"
+    assert os.environ["SOURCE_DATE_EPOCH"] == "123"
+
+
+def test_a_build_given_no_cache_uses_the_folder_the_environment_names(tmp_path, monkeypatch):
+    monkeypatch.setenv("FACTSHEETS_CACHE_DIR", str(tmp_path / "elsewhere"))
+    assert publish.default_cache_dir(ROOT) == tmp_path / "elsewhere"
+    monkeypatch.delenv("FACTSHEETS_CACHE_DIR")
+    assert publish.default_cache_dir(ROOT) == ROOT / ".cache"
+
+
+def test_hypothesis_is_seeded_on_ci_and_random_locally():
+    import os
+
+    from hypothesis import settings
+
+    assert settings.default.derandomize == bool(os.environ.get("CI"))
+
+
+def test_a_rebuild_after_a_card_changed_shows_the_change_on_its_page_and_in_the_booklet(
+    data, cache, tmp_path, monkeypatch
+):
+    from factsheets.render import booklet_path, page_url
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    build(data, tmp_path / "first", cache)
+    edit(data / "cards" / "beta-delta.yml", "total_meur: 60", "total_meur: 70")
+    build(data, tmp_path / "second", cache)  # the same cache: only what changed is made again
+    portfolio = load_portfolio(data, ROOT)
+    position = [card.id for card in portfolio.cards].index("beta-delta")
+    for code in portfolio.languages:
+        page = tmp_path / "second" / page_url(portfolio, "beta-delta", code) / "index.html"
+        assert money(70, code) in page.read_text(encoding="utf-8").replace("\xa0", " ")
+        booklet = PdfReader(tmp_path / "second" / booklet_path(code))
+        text = " ".join(booklet.pages[1 + position].extract_text().replace("\xa0", " ").split())
+        assert money(70, code) in text and money(60, code) not in text, "the booklet shows the old sheet"

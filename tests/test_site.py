@@ -1,4 +1,7 @@
-"""The built website, read with an HTML parser: pages where the manifest says, languages, links, no third parties."""
+"""The built website, read with an HTML parser: pages where the manifest says, languages, links, no third parties.
+
+The site is the three-domain portfolio's (tests/fixtures/three-domains), built once by the ``built_site`` fixture.
+"""
 
 from __future__ import annotations
 
@@ -13,16 +16,18 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-import yaml
-from portfolios import FIXTURE_DATA
+from conftest import THREE_DOMAINS_DATA, counted_once, fixture_cards, fixture_settings, money
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE_URL = "https://portfolio.example.org/"
+SETTINGS = fixture_settings()
+SITE_URL = SETTINGS["base_url"]
 SITE_HOST = urlsplit(SITE_URL).netloc
-SETTINGS = yaml.safe_load((FIXTURE_DATA / "site.yml").read_text(encoding="utf-8"))
 LANGUAGES: list[str] = SETTINGS["languages"]
 DEFAULT = LANGUAGES[0]
-CARD_IDS = sorted(path.stem for path in (FIXTURE_DATA / "cards").glob("*.yml"))
+CARD_IDS = sorted(path.stem for path in (THREE_DOMAINS_DATA / "cards").glob("*.yml"))
+LABELS = SETTINGS["labels"]
+CARDS = {card["id"]: card for card in fixture_cards()}  # as written in the fixture's files
+PORTFOLIO_TOTAL = 1460  # tests/fixtures/three-domains/README.md: alpha's flagships are in its 1000
 CARD_LANGUAGES = [(card_id, code) for card_id in CARD_IDS for code in LANGUAGES]
 
 
@@ -276,10 +281,10 @@ def test_overview_names_its_twins_with_hreflang_links(built_site, code):
 @pytest.mark.parametrize(
     ("code", "card_id", "amount"),
     [
-        ("nl", "biotech-nexus", "€ 21.200 miljoen"),
-        ("nl", "precision-diagnostics", "€ 460 miljoen"),
-        ("en", "biotech-nexus", "€21,200 million"),
-        ("en", "atmp", "€2,250 million"),
+        ("nl", "alpha", "€ 1.000 miljoen"),
+        ("nl", "beta-delta", "€ 60 miljoen"),
+        ("en", "alpha", "€1,000 million"),
+        ("en", "alpha-grid", "€200 million"),
     ],
 )
 def test_overview_formats_money_per_language(built_site, card, code, card_id, amount):
@@ -319,9 +324,9 @@ def test_search_index_holds_every_card_page_of_every_language(built_site, manife
     expected = {urls["page"] for entry in manifest["cards"] for urls in entry["urls"].values()}
     assert expected - locations == set()
     texts = {doc["location"]: doc["text"] for doc in index["docs"]}
-    nexus = next(entry for entry in manifest["cards"] if entry["id"] == "biotech-nexus")
-    assert "vliegwiel" in texts[nexus["urls"]["nl"]["page"]].lower()
-    assert "flywheel" in texts[nexus["urls"]["en"]["page"]].lower()
+    alpha = next(entry for entry in manifest["cards"] if entry["id"] == "alpha")
+    assert "zonnebloemnetwerk" in texts[alpha["urls"]["nl"]["page"]].lower()
+    assert "sunflower" in texts[alpha["urls"]["en"]["page"]].lower()
 
 
 # --- nothing from third parties, fonts self-hosted ----------------------------------------------------------
@@ -364,7 +369,7 @@ def test_the_third_party_scan_sees_what_it_should(tmp_path):
     (tmp_path / "index.html").write_text(
         '<html><head><script src="https://cdn.example.com/x.js"></script>'
         '<link rel="stylesheet" href="//fonts.googleapis.com/css"></head>'
-        '<body><a href="https://elsewhere.example.com/">fine</a><img src="https://portfolio.example.org/i.png">'
+        f'<body><a href="https://elsewhere.example.com/">fine</a><img src="{SITE_URL}i.png">'
         '<img srcset="a.png 1x, https://img.example.com/b.png 2x"></body></html>'
     )
     (tmp_path / "x.css").write_text('@import "https://evil.example.com/a.css"; p { background: url(/ok.png) }')
@@ -445,3 +450,203 @@ def test_sitemap_names_every_card_pages_twins_with_absolute_hreflang_links(built
         expected["x-default"] = SITE_URL + entry["urls"][DEFAULT]["page"]
         for code in LANGUAGES:
             assert urls[SITE_URL + entry["urls"][code]["page"]] == expected
+
+
+# --- what readers read: the overview's and domain pages' figures, against the fixture computed here ---------
+
+
+def stats(document: Element) -> dict[str, Element]:
+    """The figures at the top of an overview or domain page, by their label."""
+    return {item.find("dt").text(): item.find("dd") for item in document.find("dl", cls="fs-stats").find_all("div")}
+
+
+def domains_of_fixture() -> dict[str, list[dict[str, Any]]]:
+    """The fixture's cards by their domain's name in the default language."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for card in CARDS.values():
+        grouped.setdefault(card["domain"][DEFAULT], []).append(card)
+    return grouped
+
+
+def table_rows(table: Element) -> list[list[str]]:
+    return [
+        [cell.text() for cell in row.find_all() if cell.tag in ("th", "td")]
+        for row in table.find("tbody").find_all("tr")
+    ]
+
+
+def linked_pages(element: Element, page: str) -> list[str | None]:
+    return [resolve(page, a.attrs["href"]) for a in element.find_all("a") if "href" in a.attrs]
+
+
+def test_the_fixture_total_counts_included_flagships_once():
+    assert counted_once(list(CARDS.values())) == PORTFOLIO_TOTAL
+    assert sum(card["budget"]["total_meur"] for card in CARDS.values()) > PORTFOLIO_TOTAL
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_overview_states_the_portfolios_counts_and_total(built_site, code):
+    figures = stats(parse(page_file(built_site, home_of(code))))
+    kinds = [card["kind"] for card in CARDS.values()]
+    assert figures[LABELS["projects"][code]].text() == str(len(CARDS))
+    assert figures[LABELS["programmes"][code]].text() == str(kinds.count("programme"))
+    assert figures[LABELS["flagships"][code]].text() == str(kinds.count("flagship"))
+    assert figures[LABELS["portfolio_total"][code]].find("span").text() == money(PORTFOLIO_TOTAL, code)
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_overview_domain_table_counts_each_domain(built_site, code):
+    table = parse(page_file(built_site, home_of(code))).find("table", cls="fs-domains")
+    expected = [
+        [
+            cards[0]["domain"][code],
+            str(len(cards)),
+            str(sum(card["kind"] == "programme" for card in cards)),
+            money(counted_once(cards), code),
+            f"{min(c['timeline']['start'] for c in cards)}–{max(c['timeline']['end'] for c in cards)}",
+        ]
+        for cards in domains_of_fixture().values()
+    ]
+    assert len(expected) >= 3
+    assert sorted(table_rows(table)) == sorted(expected)
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_each_domain_page_lists_its_own_cards_and_their_total(built_site, manifest, code):
+    home = home_of(code)
+    overview = parse(page_file(built_site, home))
+    links = {a.text(): resolve(home, a.attrs["href"]) for a in overview.find("table", cls="fs-domains").find_all("a")}
+    urls = {entry["id"]: entry["urls"][code]["page"] for entry in manifest["cards"]}
+    for cards in domains_of_fixture().values():
+        page = links[cards[0]["domain"][code]]
+        document = parse(page_file(built_site, page))
+        assert document.find("h1").text() == cards[0]["domain"][code]
+        listed = linked_pages(document.find("table", id="comparison"), page)
+        assert sorted(listed) == sorted(urls[card["id"]] for card in cards), page
+        assert stats(document)[LABELS["portfolio_total"][code]].find("span").text() == money(counted_once(cards), code)
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_the_comparison_table_has_every_cards_facts(built_site, manifest, code):
+    home = home_of(code)
+    table = parse(page_file(built_site, home)).find("table", id="comparison")
+    rows = table.find("tbody").find_all("tr")
+    assert [resolve(home, row.find("a").attrs["href"]) for row in rows] == [
+        entry["urls"][code]["page"] for entry in manifest["cards"]
+    ]
+    for row, entry in zip(rows, manifest["cards"], strict=True):
+        card = CARDS[entry["id"]]
+        cells = [cell.text() for cell in row.find_all() if cell.tag in ("th", "td")]
+        trl = card["readiness"]["trl"]
+        assert cells[0] == card["title"][code]
+        assert cells[1] == card["domain"][code]
+        assert cells[2] == LABELS[f"kind.{card['kind']}"][code]
+        assert cells[3] == money(card["budget"]["total_meur"], code)
+        assert cells[4] == f"{card['timeline']['start']}–{card['timeline']['end']}"
+        assert cells[5] == f"{trl['min']}–{trl['max']}"
+        assert cells[6] == LABELS[f"market.{card['readiness']['market']}"][code]
+        assert row.attrs["data-trl-min"] == str(trl["min"]) and row.attrs["data-trl-max"] == str(trl["max"])
+        assert ("is-flagship" in row.classes) == (card["kind"] == "flagship")
+
+
+def test_the_csv_has_every_cards_values_in_their_columns(built_site, manifest):
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO((built_site / "portfolio.csv").read_text(encoding="utf-8"))))
+    assert [row["id"] for row in rows] == [entry["id"] for entry in manifest["cards"]]
+    for row in rows:
+        card = CARDS[row["id"]]
+        shares, trl = card["shares"], card["readiness"]["trl"]
+        assert row == {
+            "id": card["id"],
+            "kind": card["kind"],
+            "parent": card.get("parent", ""),
+            **{f"title_{code}": card["title"][code] for code in LANGUAGES},
+            "total_meur": str(card["budget"]["total_meur"]),
+            "start": str(card["timeline"]["start"]),
+            "end": str(card["timeline"]["end"]),
+            "trl_min": str(trl["min"]),
+            "trl_max": str(trl["max"]),
+            "market": card["readiness"]["market"],
+            **{key: str(shares[key]) for key in ("capital", "rnd", "public", "private")},
+        }
+
+
+# --- the charts: one scale, the largest budget filling it ---------------------------------------------------
+
+
+def chart(document: Element, name: str) -> Element:
+    return next(svg for svg in document.find_all("svg") if svg.attrs.get("aria-labelledby", "").startswith(name))
+
+
+def bars(svg: Element) -> list[tuple[float, float]]:
+    return [(float(rect.attrs["x"]), float(rect.attrs["width"])) for rect in svg.find_all("rect", cls="fs-chart__bar")]
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_the_budget_chart_draws_every_budget_on_one_scale_that_the_largest_fills(built_site, manifest, code):
+    svg = chart(parse(page_file(built_site, home_of(code))), "budget-chart")
+    width = float(svg.attrs["viewbox"].split()[2])  # html.parser lower-cases attribute names
+    drawn = bars(svg)
+    totals = [CARDS[entry["id"]]["budget"]["total_meur"] for entry in manifest["cards"]]
+    assert len(drawn) == len(totals)
+    per_meur = drawn[totals.index(max(totals))][1] / max(totals)
+    for (x, bar_width), total in zip(drawn, totals, strict=True):
+        assert bar_width == pytest.approx(total * per_meur, abs=0.1), (total, bar_width)
+        assert x + bar_width <= width
+    x, widest = max(drawn, key=lambda bar: bar[1])
+    assert widest >= (width - x) / 2, "the largest budget does not fill the chart's scale"
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_the_timeline_chart_draws_every_card_from_its_first_to_its_last_year(built_site, manifest, code):
+    svg = chart(parse(page_file(built_site, home_of(code))), "timeline-chart")
+    axis = {int(text.text()): float(text.attrs["x"]) for text in svg.find_all("text", cls="fs-chart__axis")}
+    starts = [CARDS[e["id"]]["timeline"]["start"] for e in manifest["cards"]]
+    ends = [CARDS[e["id"]]["timeline"]["end"] for e in manifest["cards"]]
+    assert sorted(axis) == list(range(min(starts), max(ends) + 1))
+    year = axis[min(starts) + 1] - axis[min(starts)]
+    for (x, bar_width), start, end in zip(bars(svg), starts, ends, strict=True):
+        assert x == pytest.approx(axis[start] - year / 2, abs=1.2), start
+        assert x + bar_width == pytest.approx(axis[end] + year / 2, abs=1.2), end
+
+
+# --- navigation and the language switcher, as the HTML says them ---------------------------------------------
+
+
+def language_pages(site: Path, code: str) -> list[Path]:
+    others = [other for other in LANGUAGES if other != DEFAULT]
+    if code == DEFAULT:
+        return [path for path in html_files(site) if url_of(site, path).split("/")[0] not in others]
+    return html_files(site / code)
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_every_page_has_the_cards_menu(built_site, manifest, code):
+    expected = sorted(entry["urls"][code]["page"] for entry in manifest["cards"])
+    pages = language_pages(built_site, code)
+    assert len(pages) > len(CARDS)
+    for path in pages:
+        page = url_of(built_site, path)
+        nav = parse(path).find("nav", cls="md-nav--primary")
+        sections = [
+            item
+            for item in nav.find_all("li", cls="md-nav__item--nested")
+            if item.find("label", cls="md-nav__link").text() == LABELS["projects"][code]
+        ]
+        assert len(sections) == 1, f"{page}: no menu {LABELS['projects'][code]!r}"
+        assert sorted(linked_pages(sections[0], page)) == expected, page
+
+
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}  # each language's name in itself
+SWITCHER_LABEL = {"nl": "Selecteer taal", "en": "Select language"}  # Material's text, in the page's language
+
+
+@pytest.mark.parametrize(("card_id", "code"), CARD_LANGUAGES)
+def test_language_switcher_names_each_language_in_itself_and_speaks_the_pages_language(built_site, card, card_id, code):
+    for page in (card(card_id)["urls"][code]["page"], home_of(code)):
+        switcher = parse(page_file(built_site, page)).find("header", cls="md-header").find(cls="md-select")
+        assert switcher.find("button").attrs.get("aria-label") == SWITCHER_LABEL[code], page
+        shown = {a.attrs["hreflang"]: a.text() for a in switcher.find_all("a") if "hreflang" in a.attrs}
+        assert shown == {other: LANGUAGE_NAMES[other] for other in LANGUAGES}, page

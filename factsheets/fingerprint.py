@@ -1,0 +1,67 @@
+"""What a cached output was made from, and whether a cached file is still the one that was stored.
+
+A cache key that misses an input reuses a stale output, so the keys of the sheet cache and of the
+MkDocs cache are made from the same pieces: folders of files, the project's own code and the tools'
+versions. Each cached entry also carries the digest of its own bytes, written once the entry was
+made (and, for a sheet, had passed the one-page check); an entry whose bytes no longer match it
+(a truncated PDF, an edited file) is made again instead of being published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+PACKAGE = Path(__file__).resolve().parent
+"""The project's own code: a change to the layout check, the sheet parameters or the site's
+configuration changes what the same cards and templates give."""
+
+DIGEST_SUFFIX = ".sha256"
+
+
+def add_tree(digest: Any, folder: Path) -> None:
+    """Every file under ``folder``: its relative path, its size and its bytes (compiled caches left out)."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            content = path.read_bytes()
+            digest.update(f"{path.relative_to(folder).as_posix()}\0{len(content)}\0".encode())
+            digest.update(content)
+
+
+def code_fingerprint() -> str:
+    """The digest of the package's Python files."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.glob("*.py")):
+        digest.update(f"{path.name}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def content_digest(entry: Path) -> str:
+    """The digest of a cached file's bytes, or of every file in a cached folder."""
+    digest = hashlib.sha256()
+    if entry.is_dir():
+        add_tree(digest, entry)
+    else:
+        digest.update(entry.read_bytes())
+    return digest.hexdigest()
+
+
+def digest_file(entry: Path) -> Path:
+    return entry.with_name(entry.name + DIGEST_SUFFIX)
+
+
+def seal(entry: Path) -> None:
+    """Record the digest of a finished cache entry; only a sealed entry is ever reused."""
+    partial = entry.with_name(entry.name + ".digest-partial")
+    partial.write_text(content_digest(entry), encoding="ascii")
+    partial.rename(digest_file(entry))
+
+
+def is_intact(entry: Path) -> bool:
+    """The entry exists, was sealed, and its bytes are still the sealed ones."""
+    record = digest_file(entry)
+    if not entry.exists() or not record.is_file():
+        return False
+    return record.read_text(encoding="ascii").strip() == content_digest(entry)
