@@ -36,6 +36,8 @@ def main(argv: list[str]) -> int:
             return _new_card(data_dir, args)
         if args.command == "diff":
             return _diff(data_dir, args)
+        if args.command == "unconfirmed":
+            return _unconfirmed(data_dir)
         if args.command == "serve":
             from .serve import serve
 
@@ -60,11 +62,11 @@ def _parser() -> argparse.ArgumentParser:
         "command",
         nargs="?",
         default="build",
-        choices=["build", "check", "serve", "new", "diff", "schema"],
+        choices=["build", "check", "serve", "new", "diff", "schema", "unconfirmed"],
         help="build (default): the site with all PDFs; check: validate only; serve: live preview; "
         "new ID: a card to fill in; diff [BASE]: the portfolio's changes against a git revision (default: the "
         "merge base with the default branch); "
-        "schema: regenerate data/schema/card.schema.json",
+        "schema: regenerate data/schema/card.schema.json; unconfirmed: list every value marked unconfirmed",
     )
     parser.add_argument("target", nargs="?", help="new: the new card's id; diff: the git revision to compare with")
     parser.add_argument("--kind", choices=["programme", "flagship"], default="flagship", help="new: the card's kind")
@@ -166,6 +168,15 @@ def _new_card(data_dir: Path, args: argparse.Namespace) -> int:
     languages = load_portfolio_settings(data_dir, ROOT).languages
     target = write_new_card(data_dir / "cards", args.target, args.kind, args.parent, languages)
     print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: fill it in, then run check")
+    return 0
+
+
+def _unconfirmed(data_dir: Path) -> int:
+    """Every value the cards mark unconfirmed, with its note, for the editors to follow up."""
+    from .provenance import unconfirmed_report
+
+    portfolio = load_portfolio(data_dir, ROOT)
+    print(unconfirmed_report(portfolio.cards, data_dir, ROOT, portfolio.settings.default_language), end="")
     return 0
 
 

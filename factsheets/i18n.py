@@ -17,7 +17,7 @@ from typing import get_args
 from babel import Locale
 from babel.numbers import format_currency, format_decimal
 
-from .model import PRECONDITION_GROUPS, Kind, Market, Unit
+from .model import PRECONDITION_GROUPS, Kind, Market, Qualifier, Unit
 
 UI_LABELS = (
     "domain", "subdomain", "project_name", "summary", "relevance", "dutch_partnerships", "european_partnerships",
@@ -31,6 +31,7 @@ UI_LABELS = (
     "flagships", "not_found_title", "not_found_text",
     "domains", "domains_caption", "programmes", "portfolio_total", "portfolio_total_note", "filter_heading",
     "filter_all", "trl_includes", "shown_count", "sort_by", "charts_by_domain",
+    "sources", "source_page", "organisations_note",
 )  # fmt: skip
 """Interface texts the templates use; each must be in site.yml in every language."""
 
@@ -41,6 +42,7 @@ def required_labels() -> list[str]:
     keys += [f"kind.{value}" for value in get_args(Kind)]
     keys += [f"market.{value}" for value in get_args(Market)]
     keys += [f"unit.{value}" for value in get_args(Unit)]
+    keys += [f"qualifier.{value}" for value in get_args(Qualifier)]
     keys += [f"group.{group}" for group in PRECONDITION_GROUPS]
     keys += [f"precondition.{name}" for names in PRECONDITION_GROUPS.values() for name in names]
     return keys
@@ -52,6 +54,7 @@ PLACEHOLDERS = {
     "budget_chart_alt": {"title", "amount"},
     "shown_count": {"shown", "total"},
     "sort_by": {"column"},
+    "source_page": {"page"},
 }
 """The ``{names}`` the templates fill into these texts; every other text has none."""
 

@@ -11,12 +11,14 @@ pydantic's validation context (``{"languages": [...]}``).
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -80,6 +82,7 @@ WebAddress = Annotated[str, AfterValidator(_check_web_address)]
 Mark = Literal["relevant", "less_relevant"]
 Market = Literal["exploration", "partly_operational", "operational"]
 Unit = Literal["meur", "eur", "jobs", "fte", "percent", "multiplier", "count"]
+Qualifier = Literal["more_than", "about"]
 Kind = Literal["programme", "flagship"]
 
 
@@ -193,7 +196,7 @@ PRECONDITION_GROUPS: dict[str, tuple[str, ...]] = {
 }
 """Randvoorwaarden: the fixed grid of 16 conditions in 5 groups, in sheet order."""
 
-_MARK_HELP = "relevant or less_relevant; leave the key out when it is not assessed"
+_MARK_HELP = "relevant or less_relevant; leave the key out when it is not known"
 
 
 class Preconditions(Strict):
@@ -223,6 +226,9 @@ class Organisation(Strict):
 
 class KeyFigure(Strict):
     value: float = Field(description="The figure as a plain number. Example: 8.6")
+    qualifier: Qualifier | None = Field(
+        None, description="When the text says 'meer dan' (more_than) or 'circa' (about). Example: more_than"
+    )
     unit: Unit = Field(
         description="What the number counts: meur (millions of euros), eur, jobs, fte, percent, multiplier "
         "or count. Example: percent"
@@ -230,6 +236,68 @@ class KeyFigure(Strict):
     label: Text = Field(description="What the figure means, without the number. Example: expected yearly growth")
     year: int | None = Field(None, ge=1900, le=2200, description="The year the figure refers to. Example: 2035")
     source: Text | None = Field(None, description="Where the figure comes from. Example: {nl: Doorrekening KPMG}")
+
+
+def _same_text_in_every_language(value: Any, info: ValidationInfo) -> Any:
+    # A document's title is often one name in every language: let the editor write it once.
+    languages = (info.context or {}).get("languages")
+    return {code: value for code in languages} if isinstance(value, str) and languages else value
+
+
+def _as_text(value: Any) -> Any:
+    # YAML reads an unquoted 2025 as a number and 2025-10-01 as a date; both are meant as text here.
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _check_source_date(value: str) -> str:
+    if not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", value):
+        raise PydanticCustomError("source_date", "expected a year, year-month or date: 2025, 2025-10 or 2025-10-01", {})
+    return value
+
+
+TextOrPlain = Annotated[
+    dict[str, str],
+    BeforeValidator(_same_text_in_every_language),
+    AfterValidator(_check_languages),
+    WithJsonSchema({"anyOf": [{"type": "object", "x-localized-text": True}, {"type": "string", "minLength": 1}]}),
+]
+SourceDate = Annotated[
+    str,
+    BeforeValidator(_as_text),
+    AfterValidator(_check_source_date),
+    WithJsonSchema({"type": ["string", "integer"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}),
+]
+PageText = Annotated[
+    str, BeforeValidator(_as_text), Field(min_length=1, max_length=40), WithJsonSchema({"type": ["string", "integer"]})
+]
+
+
+class Source(Strict):
+    """A document the card's facts are taken from."""
+
+    title: TextOrPlain = Field(
+        description="The document's name, one text or one per language. Example: Projectkaarten Life sciences en Biotech"
+    )
+    date: SourceDate | None = Field(None, description="When the document was published: 2025, 2025-10 or 2025-10-01.")
+    page: PageText | None = Field(None, description="The page or pages the card is on. Example: 3-4")
+    url: WebAddress | None = Field(None, description="Where the document can be read, http(s) only.")
+    note: Text | None = Field(None, description="What was taken from it, or what was lost. Example: {nl: …, en: …}")
+
+
+class Unconfirmed(Strict):
+    """Values on the card that the sources do not confirm, shown as such wherever they appear."""
+
+    fields: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        min_length=1,
+        max_length=20,
+        description="The numbers this note is about, as field paths. Example: [shares.capital, shares.rnd]",
+    )
+    note: Text = Field(
+        description="A short note shown in brackets after each of these values. "
+        "Example: {nl: verdeling nog niet bevestigd, en: split not yet confirmed}"
+    )
 
 
 class Card(Strict):
@@ -257,13 +325,22 @@ class Card(Strict):
     readiness: Readiness = Field(description="Technology and market readiness.")
     preconditions: Preconditions = Field(
         default_factory=Preconditions,
-        description="Randvoorwaarden: each of the 16 conditions relevant or less_relevant; left out = not assessed.",
+        description="Randvoorwaarden: each of the 16 conditions relevant or less_relevant; left out = unknown.",
     )
     organisations: list[Organisation] = Field(
         default_factory=list, max_length=100, description="Betrokken bedrijven en instellingen (may be empty)."
     )
     key_figures: list[KeyFigure] = Field(
         default_factory=list, max_length=20, description="Headline figures stated in the texts (optional)."
+    )
+    sources: list[Source] = Field(
+        default_factory=list, max_length=20, description="The documents the card is taken from (optional)."
+    )
+    unconfirmed: list[Unconfirmed] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Numbers the sources do not confirm, each list with a note; every path must name a number "
+        "on this card (optional).",
     )
 
     @field_validator("parent")

@@ -24,6 +24,7 @@ from markupsafe import Markup
 from .i18n import Language
 from .model import PRECONDITION_GROUPS, Card
 from .problems import BuildError
+from .provenance import unconfirmed_notes
 from .validate import Domain, Portfolio, total_meur
 
 CARDS_FOLDER = "projecten"
@@ -274,6 +275,12 @@ def sheet_params(portfolio: Portfolio, card: Card, lang: Language) -> dict[str, 
     """Every block's parameters for one card in one language."""
     scale_start, scale_end = timeline_scale(portfolio)
     included = card.budget.includes_flagships
+    notes = unconfirmed_notes(card)
+
+    def note(*paths: str) -> str:
+        """The notes on these values in this language, each once; empty when the sources confirm them all."""
+        return "; ".join(dict.fromkeys(lang.text(notes[path]) for path in paths if path in notes))
+
     return {
         "header": {
             "title": lang.text(card.title),
@@ -298,9 +305,12 @@ def sheet_params(portfolio: Portfolio, card: Card, lang: Language) -> dict[str, 
             "end": card.timeline.end,
             "scale_start": scale_start,
             "scale_end": scale_end,
+            "start_note": note("timeline.start"),
+            "end_note": note("timeline.end"),
         },
         "budget": {
             "total_meur": card.budget.total_meur,
+            "total_note": note("budget.total_meur"),
             "flagship_count": len(portfolio.flagships_of(card)) if included else 0,
             "flagships_meur": portfolio.flagships_total_meur(card) if included else 0,
         },
@@ -314,11 +324,13 @@ def sheet_params(portfolio: Portfolio, card: Card, lang: Language) -> dict[str, 
                     {"label": lang.t("public"), "value": card.shares.public},
                     {"label": lang.t("private"), "value": card.shares.private},
                 ],
-            ]
+            ],
+            "notes": [note("shares.capital", "shares.rnd"), note("shares.public", "shares.private")],
         },
         "readiness": {
             "trl_min": card.readiness.trl.min,
             "trl_max": card.readiness.trl.max,
+            "trl_note": note("readiness.trl.min", "readiness.trl.max"),
             "market": lang.t(f"market.{card.readiness.market}"),
         },
         "preconditions": {"groups": list(_precondition_groups(card, lang))},
@@ -329,11 +341,25 @@ def sheet_params(portfolio: Portfolio, card: Card, lang: Language) -> dict[str, 
             "items": [
                 {
                     "value": lang.figure(figure.value, figure.unit),
+                    "qualifier": lang.t(f"qualifier.{figure.qualifier}") if figure.qualifier else "",
                     "label": lang.text(figure.label),
                     "year": figure.year,
                     "source": lang.text(figure.source),
+                    "note": note(f"key_figures[{i}].value", f"key_figures[{i}].year"),
                 }
-                for figure in card.key_figures
+                for i, figure in enumerate(card.key_figures)
+            ]
+        },
+        "sources": {
+            "items": [
+                {
+                    "title": lang.text(source.title),
+                    "date": source.date or "",
+                    "page": source.page or "",
+                    "url": source.url or "",
+                    "note": lang.text(source.note),
+                }
+                for source in card.sources
             ]
         },
     }

@@ -19,6 +19,7 @@ from .i18n import label_problems
 from .load import Document, display_name, dotted, load_yaml
 from .model import Card, SiteSettings
 from .problems import InvalidInput, Problem
+from .provenance import unconfirmed_problems
 from .progress import Progress
 
 
@@ -103,6 +104,7 @@ def load_portfolio(data_dir: Path, root: Path, progress: Progress | None = None)
             card = _validate(Card, document, languages, problems)
             problems.extend(_dotted_thousands(document))
             if card is not None:
+                problems.extend(unconfirmed_problems(card, document))
                 cards.append((card, document))
         problems.extend(_cross_card_problems(cards, {Path(document.file).stem for document in documents}))
         if not documents and settings is not None and (data_dir / "cards").is_dir():
