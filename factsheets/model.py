@@ -278,7 +278,7 @@ class Source(Strict):
     """A document the card's facts are taken from."""
 
     title: TextOrPlain = Field(
-        description="The document's name, one text or one per language. Example: Projectkaarten Life sciences en Biotech"
+        description="The document's name: one text, or one per language. Example: Projectkaarten Life sciences"
     )
     date: SourceDate | None = Field(None, description="When the document was published: 2025, 2025-10 or 2025-10-01.")
     page: PageText | None = Field(None, description="The page or pages the card is on. Example: 3-4")

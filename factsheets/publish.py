@@ -25,9 +25,12 @@ from typing import Any
 import yaml
 
 from .fingerprint import add_tree, code_fingerprint, is_intact, seal
+from .i18n import Language
+from .model import Card
 from .pdf import PdfBuild
 from .problems import BuildError
 from .progress import Progress
+from .provenance import unconfirmed_notes
 from .render import (
     CARDS_FOLDER,
     DOMAINS_FOLDER,
@@ -311,6 +314,7 @@ def manifest(portfolio: Portfolio) -> dict[str, Any]:
 
 
 def comparison_csv(portfolio: Portfolio) -> str:
+    """The comparison table, with each card's unconfirmed values (their field paths and notes) and sources."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     titles = [f"title_{code}" for code in portfolio.languages]
@@ -330,6 +334,9 @@ def comparison_csv(portfolio: Portfolio) -> str:
             "rnd",
             "public",
             "private",
+            "unconfirmed",
+            *(f"unconfirmed_note_{code}" for code in portfolio.languages),
+            *(f"sources_{code}" for code in portfolio.languages),
         ]
     )
     for card in portfolio.cards:
@@ -349,9 +356,21 @@ def comparison_csv(portfolio: Portfolio) -> str:
                 card.shares.rnd,
                 card.shares.public,
                 card.shares.private,
+                "; ".join(unconfirmed_notes(card)),
+                *("; ".join(entry.note[code] for entry in card.unconfirmed) for code in portfolio.languages),
+                *(_sources_text(card, Language(code, portfolio.settings.labels)) for code in portfolio.languages),
             ]
         )
     return buffer.getvalue()
+
+
+def _sources_text(card: Card, lang: Language) -> str:
+    """The card's sources in one cell: "title, date, p. 3, address", separated by " | "."""
+    sources = []
+    for source in card.sources:
+        page = lang.t("source_page", page=source.page) if source.page else ""
+        sources.append(", ".join(part for part in (lang.text(source.title), source.date, page, source.url) if part))
+    return " | ".join(sources)
 
 
 def _plain_number(value: float) -> str:

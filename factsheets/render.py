@@ -8,7 +8,7 @@ The web page and the printed sheet call the same components in
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -25,7 +25,7 @@ from .i18n import Language
 from .model import PRECONDITION_GROUPS, Card
 from .problems import BuildError
 from .provenance import unconfirmed_notes
-from .validate import Domain, Portfolio, total_meur
+from .validate import Domain, Portfolio, counted_cards, total_meur
 
 CARDS_FOLDER = "projecten"
 DOMAINS_FOLDER = "domeinen"
@@ -266,6 +266,23 @@ def _first_sentence(text: str) -> str:
 # --- the parameters of the components ------------------------------------------------------------
 
 
+def value_note(cards: Iterable[Card], paths: Iterable[str], lang: Language) -> str:
+    """The notes on these values of these cards in this language, each once; empty when all are confirmed.
+
+    A figure made from several values (a sum, a range) carries the notes of each of them.
+    """
+    notes: dict[str, None] = {}
+    for card in cards:
+        marked = unconfirmed_notes(card)
+        notes.update((lang.text(marked[path]), None) for path in paths if path in marked)
+    return "; ".join(notes)
+
+
+BUDGET = ("budget.total_meur",)
+YEARS = ("timeline.start", "timeline.end")
+TRL = ("readiness.trl.min", "readiness.trl.max")
+
+
 def timeline_scale(portfolio: Portfolio) -> tuple[int, int]:
     """One scale for every card, so readers compare bars at the same spot."""
     return (min(card.timeline.start for card in portfolio.cards), max(card.timeline.end for card in portfolio.cards))
@@ -275,11 +292,10 @@ def sheet_params(portfolio: Portfolio, card: Card, lang: Language) -> dict[str, 
     """Every block's parameters for one card in one language."""
     scale_start, scale_end = timeline_scale(portfolio)
     included = card.budget.includes_flagships
-    notes = unconfirmed_notes(card)
+    flagships = portfolio.flagships_of(card) if included else []
 
     def note(*paths: str) -> str:
-        """The notes on these values in this language, each once; empty when the sources confirm them all."""
-        return "; ".join(dict.fromkeys(lang.text(notes[path]) for path in paths if path in notes))
+        return value_note([card], paths, lang)
 
     return {
         "header": {
@@ -305,14 +321,15 @@ def sheet_params(portfolio: Portfolio, card: Card, lang: Language) -> dict[str, 
             "end": card.timeline.end,
             "scale_start": scale_start,
             "scale_end": scale_end,
-            "start_note": note("timeline.start"),
-            "end_note": note("timeline.end"),
+            "start_note": note(YEARS[0]),
+            "end_note": note(YEARS[1]),
         },
         "budget": {
             "total_meur": card.budget.total_meur,
-            "total_note": note("budget.total_meur"),
-            "flagship_count": len(portfolio.flagships_of(card)) if included else 0,
+            "total_note": note(*BUDGET),
+            "flagship_count": len(flagships),
             "flagships_meur": portfolio.flagships_total_meur(card) if included else 0,
+            "flagships_note": value_note(flagships, BUDGET, lang),
         },
         "shares": {
             "splits": [
@@ -330,7 +347,7 @@ def sheet_params(portfolio: Portfolio, card: Card, lang: Language) -> dict[str, 
         "readiness": {
             "trl_min": card.readiness.trl.min,
             "trl_max": card.readiness.trl.max,
-            "trl_note": note("readiness.trl.min", "readiness.trl.max"),
+            "trl_note": note(*TRL),
             "market": lang.t(f"market.{card.readiness.market}"),
         },
         "preconditions": {"groups": list(_precondition_groups(card, lang))},
@@ -384,17 +401,20 @@ def flagships_params(portfolio: Portfolio, programme: Card, lang: Language, link
         "programme": {
             "title": lang.text(programme.title),
             "total": lang.money_meur(programme.budget.total_meur),
+            "total_note": value_note([programme], BUDGET, lang),
             "url": link(page_url(portfolio, programme.id, lang.code)),
         },
         "items": [
             {
                 "title": lang.text(card.title),
                 "amount": lang.money_meur(card.budget.total_meur),
+                "amount_note": value_note([card], BUDGET, lang),
                 "url": link(page_url(portfolio, card.id, lang.code)),
             }
             for card in flagships
         ],
         "sum": lang.money_meur(portfolio.flagships_total_meur(programme)),
+        "sum_note": value_note(flagships, BUDGET, lang),
     }
 
 
@@ -414,6 +434,7 @@ def listing_params(
         "programme_count": len(programmes),
         "flagship_count": len(cards) - len(programmes),
         "total": lang.money_meur(total_meur(cards)),
+        "total_note": value_note(counted_cards(cards), BUDGET, lang),
         "programmes": [flagships_params(portfolio, card, lang, link) for card in programmes],
         "rows": rows,
         "chart_rows": chart_rows or rows,
@@ -435,11 +456,14 @@ def _row(portfolio: Portfolio, card: Card, lang: Language, link: Link) -> dict[s
         "domain": lang.text(card.domain),
         "total_meur": card.budget.total_meur,
         "size": lang.money_meur(card.budget.total_meur),
+        "size_note": value_note([card], BUDGET, lang),
         "start": card.timeline.start,
         "end": card.timeline.end,
+        "years_note": value_note([card], YEARS, lang),
         "trl_min": card.readiness.trl.min,
         "trl_max": card.readiness.trl.max,
         "trl": f"{card.readiness.trl.min}–{card.readiness.trl.max}",
+        "trl_note": value_note([card], TRL, lang),
         "market": lang.t(f"market.{card.readiness.market}"),
         "market_rank": ["exploration", "partly_operational", "operational"].index(card.readiness.market),
     }
@@ -479,8 +503,10 @@ def _domain_row(portfolio: Portfolio, domain: Domain, lang: Language, link: Link
         "programme_count": sum(card.kind == "programme" for card in domain.cards),
         "total_meur": total,
         "size": lang.money_meur(total),
+        "size_note": value_note(counted_cards(domain.cards), BUDGET, lang),
         "start": min(card.timeline.start for card in domain.cards),
         "end": max(card.timeline.end for card in domain.cards),
+        "years_note": value_note(domain.cards, YEARS, lang),
         "is_flagship": False,
     }
 

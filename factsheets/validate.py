@@ -19,8 +19,8 @@ from .i18n import label_problems
 from .load import Document, display_name, dotted, load_yaml
 from .model import Card, SiteSettings
 from .problems import InvalidInput, Problem
-from .provenance import unconfirmed_problems
 from .progress import Progress
+from .provenance import unconfirmed_problems
 
 
 @dataclass(frozen=True)
@@ -73,10 +73,15 @@ class Domain:
         return self.cards[0].domain
 
 
+def counted_cards(cards: tuple[Card, ...] | list[Card]) -> list[Card]:
+    """The cards a total adds up: a flagship whose programme's total includes it is counted there."""
+    included = {card.id for card in cards if card.kind == "programme" and card.budget.includes_flagships}
+    return [card for card in cards if card.parent not in included]
+
+
 def total_meur(cards: tuple[Card, ...] | list[Card]) -> float:
     """The cards' budgets together, counting a flagship once when its programme's total includes it."""
-    included = {card.id for card in cards if card.kind == "programme" and card.budget.includes_flagships}
-    return sum(card.budget.total_meur for card in cards if card.parent not in included)
+    return sum(card.budget.total_meur for card in counted_cards(cards))
 
 
 def _slug(name: str) -> str:
