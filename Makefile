@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/requirements.installed
 DEBIAN_PACKAGES := chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
-.PHONY: build test check serve schema bench system clean
+.PHONY: build test check serve schema bench fidelity system clean
 
 build: system $(STAMP)
 	$(PY) build.py
@@ -27,6 +27,10 @@ schema: $(STAMP)
 
 bench: system $(STAMP)
 	$(PY) benchmarks/run.py
+
+# The built site/ against the source documents: make fidelity SOURCE=cards.txt CONTEXT=article.txt
+fidelity: $(STAMP)
+	$(PY) -m factsheets.fidelity $(SOURCE) $(if $(CONTEXT),--context $(CONTEXT))
 
 system:
 	@missing=""; for pkg in $(DEBIAN_PACKAGES); do \

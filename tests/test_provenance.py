@@ -22,13 +22,12 @@ from xml.etree.ElementTree import Element
 import pytest
 import tinyhtml5
 import yaml
-from portfolios import FIXTURE, FIXTURE_DATA, make_project
+from portfolios import FIXTURE, FIXTURE_DATA, built_portfolio
 from pypdf import PdfReader
 
 from factsheets.i18n import Language
 from factsheets.problems import InvalidInput
 from factsheets.provenance import numeric_facts
-from factsheets.publish import build_site
 from factsheets.render import Renderer
 from factsheets.validate import Portfolio, load_portfolio
 
@@ -64,14 +63,8 @@ def with_class(root: Element, name: str) -> list[Element]:
 
 @pytest.fixture(scope="module")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture portfolio (``tests/fixtures/portfolio``) built once, for real, with MkDocs and WeasyPrint."""
-    project = make_project(tmp_path_factory.mktemp("project"))
-    out = tmp_path_factory.mktemp("built") / "site"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-        patch.setenv("FACTSHEETS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-        build_site(load_portfolio(project / "data", project), project, out)
-    return out
+    """The fixture portfolio (``tests/fixtures/portfolio``), built for real with MkDocs and WeasyPrint."""
+    return built_portfolio(tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture(scope="module")
