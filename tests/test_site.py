@@ -558,6 +558,8 @@ def test_the_csv_has_every_cards_values_in_their_columns(built_site, manifest):
     for row in rows:
         card = CARDS[row["id"]]
         shares, trl = card["shares"], card["readiness"]["trl"]
+        # The provenance columns (unconfirmed values, sources) are tested in test_provenance.py.
+        row = {key: value for key, value in row.items() if not key.startswith(("unconfirmed", "sources_"))}
         assert row == {
             "id": card["id"],
             "kind": card["kind"],
