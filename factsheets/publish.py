@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import hashlib
 import io
 import json
 import logging
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -21,6 +23,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -84,30 +87,37 @@ def build_site(
         with progress.step("publish"):
             write_open_data(portfolio, stage)
             if offline:
-                link_folders_to_their_index(stage)
+                make_browsable_from_files(stage, urlsplit(portfolio.settings.base_url).path)
     log.info("published %s", out)
 
 
-_FOLDER_LINK = re.compile(r'(\s(?:href|src)=")([^"#?:]*)(?=["#?])')
-"""A relative link in a page: no scheme, up to its fragment or query."""
+_LOCAL_LINK = re.compile(r'(\s(?:href|src)=")([^"#?:]*)(?=["#?])')
+"""A link within the site in a page: no scheme, up to its fragment or query."""
 
 
-def link_folders_to_their_index(site: Path) -> None:
-    """Make every relative link to a folder (``../projecten/x/``) point at its ``index.html``.
+def make_browsable_from_files(site: Path, site_path: str) -> None:
+    """Make the site open from the file system, where no server answers a folder with its index page.
 
-    A web server answers a folder with its index page; a browser opening files shows a folder
-    listing instead. MkDocs' pretty URLs stay as they are on the public site; only this copy changes.
+    Links to folders (``../projecten/x/``) point at their ``index.html``, and links from the site's
+    root (``/en/``, as the theme writes its language switch; ``site_path`` is the root's path on
+    the web) become relative. Only this copy changes; the public site keeps MkDocs' pretty URLs.
     """
     for page in site.rglob("*.html"):
+        folder = page.parent.relative_to(site).as_posix()
         text = page.read_text(encoding="utf-8")
-        page.write_text(_FOLDER_LINK.sub(_to_index, text), encoding="utf-8")
+        relink = functools.partial(_file_link, folder=folder, site_path=site_path)
+        page.write_text(_LOCAL_LINK.sub(relink, text), encoding="utf-8")
 
 
-def _to_index(match: re.Match[str]) -> str:
+def _file_link(match: re.Match[str], folder: str, site_path: str) -> str:
     attribute, path = match.groups()
-    if path.startswith("/") or not (path.endswith("/") or path in (".", "..")):
+    if path.startswith(site_path):
+        path = posixpath.relpath(path.removeprefix(site_path) or ".", folder) + ("/" if path.endswith("/") else "")
+    elif path.startswith("/"):
         return match.group(0)
-    return attribute + path.rstrip("/") + "/index.html"
+    if path.endswith("/") or path in (".", ".."):
+        path = path.rstrip("/") + "/index.html"
+    return attribute + path
 
 
 def _refuse_unsafe_output(out: Path, root: Path) -> None:

@@ -145,3 +145,40 @@ def test_github_annotations_escape_the_file_name(data_copy):
 
 def test_a_missing_data_folder_gives_exit_1_without_a_traceback(tmp_path):
     assert_reported_cleanly(check("--data", str(tmp_path / "nowhere")))
+
+
+def build(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "build.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["https://portfolio.example.org/", "http://localhost:8000/", "https://www.example.com/x/", "http://127.0.0.1/"],
+)
+def test_a_build_for_publication_refuses_a_placeholder_address(data_copy, tmp_path, address):
+    result = build("--data", str(data_copy), "--out", str(tmp_path / "site"), "--publish", "--base-url", address)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{address} is a placeholder address" in result.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_base_url_that_is_not_a_web_address_is_refused(data_copy, tmp_path):
+    result = build("--data", str(data_copy), "--out", str(tmp_path / "site"), "--base-url", "portfolio.nl")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "--base-url portfolio.nl: expected a web address" in result.stderr
+
+
+def test_the_address_gets_its_trailing_slash_wherever_it_is_set(data_copy):
+    from factsheets.address import with_address
+    from factsheets.validate import load_portfolio
+
+    settings = data_copy / "site.yml"
+    settings.write_text(
+        settings.read_text().replace("base_url: https://portfolio.example.org/", "base_url: https://a.nl/p")
+    )
+    portfolio = load_portfolio(data_copy, data_copy.parent)
+    assert portfolio.settings.base_url == "https://a.nl/p/"
+    assert with_address(portfolio, "https://b.nl/pr-7").settings.base_url == "https://b.nl/pr-7/"
+    assert with_address(portfolio, None).settings.base_url == "https://a.nl/p/"
