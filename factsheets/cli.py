@@ -91,10 +91,11 @@ def _parser() -> argparse.ArgumentParser:
         "--offline", action="store_true", help="build: a copy that opens from the file system, without a server"
     )
     parser.add_argument(
-        "--pictures-url",
+        "--preview-url",
         metavar="URL",
         default="",
-        help="diff --out: where the pictures will be published, for a summary posted elsewhere (default: beside it)",
+        help="diff --out: the change's published preview, with the --out folder copied into it; the summary "
+        "links the preview and its pictures there (for a pull-request comment)",
     )
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="data folder (default: data/)")
     parser.add_argument(
@@ -128,7 +129,7 @@ def _diff(data_dir: Path, args: argparse.Namespace) -> int:
 
     comparison = compare(repository_of(data_dir), data_dir, args.target)
     if args.out:
-        target = write_review(comparison, ROOT, data_dir, args.out.resolve(), args.pictures_url)
+        target = write_review(comparison, ROOT, data_dir, args.out.resolve(), args.preview_url)
         print(f"wrote {target}")
     else:
         print(comparison.markdown, end="")

@@ -88,14 +88,15 @@ def default_base(root: Path) -> str:
     raise BuildError("found no default branch to compare with: give the revision, as in `build.py diff main`")
 
 
-def write_review(comparison: Comparison, root: Path, data_dir: Path, out: Path, link_base: str = "") -> Path:
+def write_review(comparison: Comparison, root: Path, data_dir: Path, out: Path, preview_url: str = "") -> Path:
     """``out/summary.md`` with before and after pictures of every printed sheet that changes.
 
     Both sides are drawn with the templates under ``root``, so the pictures differ where the cards do.
-    ``link_base`` is where the pictures will be published (for a pull-request comment);
-    by default they are linked beside ``summary.md``.
+    With ``preview_url`` (a pull request's published preview, with ``out`` copied into it), the
+    summary links the preview and its pictures there, so that it reads the same in a comment.
     """
     out.mkdir(parents=True, exist_ok=True)
+    link_base = f"{preview_url}{out.name}/" if preview_url else ""
     before = _portfolio_at_revision(comparison.repo, data_dir, comparison.base)
     after = _valid_or_none(lambda: load_portfolio(data_dir, comparison.repo))
     sections: list[str] = []
@@ -110,12 +111,14 @@ def write_review(comparison: Comparison, root: Path, data_dir: Path, out: Path, 
                 f"| {' | '.join(cells)} |",
                 "",
             ]
-    if before is None or after is None:
-        side = "before" if before is None else "after"
-        sections += [f"_No {side} pictures: the cards {side} the change do not pass `check`._", ""]
+    if before is None and after is not None:
+        sections += ["_No before pictures: the cards before the change do not pass `check`._", ""]
     sheets = ["### Printed sheets that change", "", *sections] if sections else []
+    head = [f"**Preview of this change:** {preview_url}", ""] if preview_url else []
+    if after is None:
+        head += ["**The cards do not pass `check`:** the annotations on the changed files say what to fix.", ""]
     target = out / "summary.md"
-    target.write_text(comparison.markdown.rstrip("\n") + "\n\n" + "\n".join(sheets), encoding="utf-8")
+    target.write_text("\n".join([*head, comparison.markdown.rstrip("\n"), "", *sheets]), encoding="utf-8")
     return target
 
 

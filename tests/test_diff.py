@@ -193,15 +193,18 @@ def test_out_writes_a_summary_with_before_and_after_pictures_of_the_changed_shee
     for name in pictures:
         assert f"]({name})" in summary
         assert (review / name).read_bytes().startswith(b"\x89PNG")
+    assert "do not pass" not in summary
 
 
-def test_a_new_card_has_only_an_after_picture_and_pictures_can_link_elsewhere(project, tmp_path):
+def test_a_new_card_has_only_an_after_picture_and_the_summary_links_the_published_preview(project, tmp_path):
     shutil.copy(project / "data/cards/atmp.yml", project / "data/cards/atmp-iii.yml")
     edit(project / "data/cards/atmp-iii.yml", "id: atmp", "id: atmp-iii")
     review = tmp_path / "review"
-    url = "https://example.github.io/repo/pr-7/review/"
-    result = run_diff(project, "HEAD", "--out", str(review), "--pictures-url", url)
+    url = "https://example.github.io/repo/pr-preview/pr-7/"
+    result = run_diff(project, "HEAD", "--out", str(review), "--preview-url", url)
     assert result.returncode == 0, result.stderr
     summary = (review / "summary.md").read_text()
     assert sorted(path.name for path in review.glob("atmp-iii.*")) == ["atmp-iii.en.after.png", "atmp-iii.nl.after.png"]
-    assert f"]({url}atmp-iii.nl.after.png)" in summary
+    assert summary.startswith(f"**Preview of this change:** {url}\n")
+    picture = f"![ATMP (Advanced Therapy Medicinal Products) I&amp;II, after]({url}review/atmp-iii.nl.after.png)"
+    assert f"| (new) | {picture} |" in summary
