@@ -26,7 +26,7 @@ MAX_FILE_BYTES = 256 * 1024
 """A card is a page of text; anything far larger is a mistake or an attack."""
 
 Path_ = tuple[str | int, ...]
-DOTTED_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+DOTTED_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")  # 0.125 is a fraction, 1.200 ambiguous
 
 
 @dataclass
