@@ -142,3 +142,19 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path) -> Pat
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
         build_site(load_portfolio(project / "data", project), project, out, pdf_cache)
     return out
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One Chromium for the whole session: Playwright's sync API allows one instance per process."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

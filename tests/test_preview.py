@@ -18,14 +18,11 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
 from portfolios import FIXTURE_DATA, PROJECT
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]  # fmt: skip
 SUBPATH = "/pr-7/"
 
 
@@ -63,14 +60,6 @@ def preview(server_root: tuple[Path, str], data: Path) -> tuple[Path, str]:
     site = root / SUBPATH.strip("/")
     build("--base-url", host + SUBPATH.rstrip("/"), out=site, data=data)
     return site, host + SUBPATH
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def page_urls(site: Path, address: str) -> list[str]:
