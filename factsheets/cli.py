@@ -41,7 +41,7 @@ def main(argv: list[str]) -> int:
         if args.command == "serve":
             from .serve import serve
 
-            return serve(ROOT, data_dir, args.port)
+            return serve(ROOT, data_dir, args.port, (args.out or ROOT / ".build" / "preview").resolve())
         return _build(data_dir, args)
     except InvalidInput as invalid:
         _report(invalid, args.format)
@@ -74,7 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--out",
         type=Path,
-        help="build: the output folder (default: site/); diff: a folder for summary.md and pictures",
+        help="build: the output folder (default: site/); serve: the preview's folder (default: .build/preview/); "
+        "diff: a folder for summary.md and pictures",
     )
     parser.add_argument(
         "--base-url",
@@ -104,7 +105,9 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="how problems are printed: text (file:line:col) or github annotations",
     )
-    parser.add_argument("--port", type=int, default=8000, help="serve: the port on localhost")
+    parser.add_argument(
+        "--port", type=int, default=8000, help="serve: the port on localhost (default: 8000; 0: any free port)"
+    )
     parser.add_argument("-q", "--quiet", action="count", default=0, help="print less")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="print more")
     return parser

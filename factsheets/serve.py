@@ -1,13 +1,22 @@
-"""Live preview: build, serve on localhost, and rebuild when a card, a page or a template changes."""
+"""Live preview: build, serve on localhost, rebuild when a card, a page or a template changes, and reload
+the open tab when the rebuild is done.
+
+The preview server adds a small script to every HTML page it sends (the built files stay as they are).
+The script listens on a server-sent-events address: when a build finishes it reloads the page; when a
+build fails it shows the problems over the page, until a build succeeds again.
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import json
 import logging
+import secrets
 import threading
 import time
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import jinja2
 
@@ -18,15 +27,51 @@ from .validate import load_portfolio
 log = logging.getLogger(__name__)
 
 WATCHED = ("data", "content", "templates")
+EVENTS_PATH = "/_preview/events"
+NOT_REBUILT = "not rebuilt: fix the problems below; the preview shows the last good build"
+"""The overlay's heading; the problems under it are the same lines the terminal shows."""
 
 
-def serve(root: Path, data_dir: Path, port: int) -> int:
-    """Serve the preview until Ctrl-C. A broken card is reported and the last good preview stays up."""
+class PreviewState:
+    """What the open tabs need to know: which build they should show, and the problems of a failed one."""
+
+    def __init__(self) -> None:
+        self.changed = threading.Condition()
+        # A fresh token per serve session, so that a tab opened on an earlier session reloads too.
+        self._session = secrets.token_hex(4)
+        self._builds = 0
+        self.problems: list[str] = []
+
+    @property
+    def version(self) -> str:
+        return f"{self._session}-{self._builds}"
+
+    def built(self) -> None:
+        with self.changed:
+            self._builds += 1
+            self.problems = []
+            self.changed.notify_all()
+
+    def failed(self, problems: list[str]) -> None:
+        with self.changed:
+            self.problems = problems
+            self.changed.notify_all()
+
+    def event(self) -> str:
+        """The state as one server-sent event."""
+        heading = NOT_REBUILT if self.problems else ""
+        payload = json.dumps({"version": self.version, "heading": heading, "problems": self.problems})
+        return f"data: {payload}\n\n"
+
+
+def serve(root: Path, data_dir: Path, port: int, out: Path) -> int:
+    """Serve the preview built in ``out`` until Ctrl-C. A broken card is shown over the page; the last good
+    preview stays up under it."""
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
-    out = root / ".build" / "preview"
     changed = threading.Event()
+    state = PreviewState()
 
     class OnChange(FileSystemEventHandler):
         def on_any_event(self, event: object) -> None:
@@ -39,16 +84,16 @@ def serve(root: Path, data_dir: Path, port: int) -> int:
     observer = Observer()
     for folder in {data_dir, *(root / name for name in WATCHED[1:])}:
         observer.schedule(OnChange(), str(folder), recursive=True)
-    _rebuild(root, data_dir, out)
-    server = _start_server(out, port)
+    _rebuild(root, data_dir, out, state)
+    server = _start_server(out, port, state)
     observer.start()
     print(f"preview on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
     try:
         while True:
             changed.wait()
-            time.sleep(0.3)  # an editor's save is often several events; build once for all of them
+            time.sleep(0.05)  # an editor's save is often several events; build once for all of them
             changed.clear()
-            _rebuild(root, data_dir, out)
+            _rebuild(root, data_dir, out, state)
     except KeyboardInterrupt:
         return 0
     finally:
@@ -56,26 +101,121 @@ def serve(root: Path, data_dir: Path, port: int) -> int:
         server.shutdown()
 
 
-def _rebuild(root: Path, data_dir: Path, out: Path) -> None:
+def _rebuild(root: Path, data_dir: Path, out: Path, state: PreviewState) -> None:
     started = time.perf_counter()
     try:
         build_site(load_portfolio(data_dir, root), root, out)
     except InvalidInput as invalid:
-        for problem in invalid.problems:
-            print(problem, flush=True)
-        print("not rebuilt: fix the problems above; the preview shows the last good build", flush=True)
+        _failed(state, [str(problem) for problem in invalid.problems])
     except BuildError as error:
-        print(f"not rebuilt: {error}", flush=True)
+        _failed(state, [str(error)])
     except jinja2.TemplateError as error:  # a template saved half-way: keep serving the last good build
-        print(f"not rebuilt: template {getattr(error, 'name', '') or ''}: {error}", flush=True)
+        _failed(state, [f"template {getattr(error, 'name', '') or ''}: {error}"])
     else:
+        state.built()
         print(f"rebuilt in {time.perf_counter() - started:.1f} s", flush=True)
 
 
-def _start_server(folder: Path, port: int) -> http.server.ThreadingHTTPServer:
+def _failed(state: PreviewState, problems: list[str]) -> None:
+    for problem in problems:
+        print(problem, flush=True)
+    print(NOT_REBUILT.replace("below", "above"), flush=True)
+    state.failed(problems)
+
+
+RELOAD_SCRIPT = """<script>
+(() => {
+  const shown = %s;
+  const events = new EventSource(%s);
+  events.onmessage = (message) => {
+    const state = JSON.parse(message.data);
+    if (state.problems.length) return showProblems(state.heading, state.problems);
+    if (state.version !== shown) return location.reload();
+    document.getElementById("preview-problems")?.remove();
+  };
+  // Card text is untrusted: the problems become text nodes, never markup.
+  function showProblems(heading, problems) {
+    let box = document.getElementById("preview-problems");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "preview-problems";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:0;z-index:100000;overflow:auto;padding:2rem;" +
+        "background:rgba(255,255,255,.96);color:#8b0000;font:14px/1.5 monospace;white-space:pre-wrap";
+      document.body.append(box);
+    }
+    const title = document.createElement("strong");
+    title.textContent = heading;
+    const lines = problems.map((problem) => {
+      const line = document.createElement("div");
+      line.textContent = problem;
+      return line;
+    });
+    box.replaceChildren(title, ...lines);
+  }
+})();
+</script>
+"""
+
+
+def reload_script(version: str) -> bytes:
+    return (RELOAD_SCRIPT % (json.dumps(version), json.dumps(EVENTS_PATH))).encode()
+
+
+def with_reload_script(html: bytes, version: str) -> bytes:
+    """The page with the preview's script before its closing body tag (at its end when it has none)."""
+    at = html.rfind(b"</body>")
+    at = len(html) if at < 0 else at
+    return html[:at] + reload_script(version) + html[at:]
+
+
+def _start_server(folder: Path, port: int, state: PreviewState) -> http.server.ThreadingHTTPServer:
     class Handler(http.server.SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
             log.debug(format, *args)
+
+        def do_GET(self) -> None:
+            path = urlsplit(self.path).path
+            if path == EVENTS_PATH:
+                return self._send_events()
+            target = Path(self.translate_path(path))
+            if target.is_dir() and path.endswith("/"):
+                target = target / "index.html"
+            if target.is_file() and target.suffix == ".html":
+                return self._send_page(target, 200)
+            not_found = Path(self.directory) / "404.html"
+            if not target.exists() and not_found.is_file() and unquote(path).endswith((".html", "/")):
+                return self._send_page(not_found, 404)
+            return super().do_GET()  # files as they are; a folder without its slash is redirected
+
+        def _send_page(self, page: Path, status: int) -> None:
+            with state.changed:
+                version = state.version
+            body = with_reload_script(page.read_bytes(), version)
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _send_events(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            try:
+                with state.changed:
+                    event = state.event()
+                while True:
+                    self.wfile.write(event.encode())
+                    self.wfile.flush()
+                    with state.changed:
+                        # A comment line now and then finds a closed tab, whose thread then ends.
+                        notified = state.changed.wait(timeout=15)
+                        event = state.event() if notified else ": still here\n\n"
+            except (BrokenPipeError, ConnectionResetError):
+                return
 
     # The folder is replaced as a whole on each build; serve it by name, not by an open handle.
     handler = functools.partial(Handler, directory=str(folder))
