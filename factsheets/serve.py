@@ -140,11 +140,12 @@ RELOAD_SCRIPT = """<script>
       box = document.createElement("div");
       box.id = "preview-problems";
       box.setAttribute("role", "alert");
-      box.style.cssText = "position:fixed;inset:0;z-index:100000;overflow:auto;padding:2rem;" +
-        "background:rgba(255,255,255,.96);color:#8b0000;font:14px/1.5 monospace;white-space:pre-wrap";
+      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem;" +
+        "background:#fff;color:#8b0000;font:15px/1.6 monospace;white-space:pre-wrap;border-top:.5rem solid #8b0000";
       document.body.append(box);
     }
-    const title = document.createElement("strong");
+    const title = document.createElement("p");
+    title.style.cssText = "font:bold 18px/1.4 sans-serif;margin:0 0 1rem";
     title.textContent = heading;
     const lines = problems.map((problem) => {
       const line = document.createElement("div");
