@@ -24,6 +24,7 @@ def make_project(target: Path, fixture: Path = FIXTURE) -> Path:
     shutil.copytree(fixture / "content", target / "content")
     return target
 
+
 SOURCES = FIXTURE / "sources"
 """The documents the fixture portfolio is transcribed from: the project cards, and the news article behind its
 news page (copies of the project's source documents, so that the fidelity check has a faithful build to read)."""
