@@ -67,6 +67,8 @@ class SourceCard:
 
 @dataclass
 class Report:
+    """What the check found: problems (the exit status is 1) and notes on figures the cards mark unconfirmed."""
+
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -75,6 +77,7 @@ class Report:
 
 
 def repaired(text: str) -> str:
+    """The source text with its extraction damage undone."""
     for damaged, meant in EXTRACTION_DAMAGE.items():
         text = text.replace(damaged, meant)
     return text
