@@ -3,9 +3,12 @@
 A sheet is laid out by WeasyPrint at its natural height (print.css, fit level 0).
 Then one of two things happens, without laying it out again when it fits:
 
-- It is too long: ``measure`` says by how much and which blocks cross the footer,
-  and ``next_level`` picks a tighter fit level (type and spacing together, see
-  ``html.fs-fit-N`` in print.css) for another layout, down to the floor.
+- It is too long: ``measure`` says by how much, in which column, and which
+  blocks cross the footer, and ``next_attempt`` picks the next layout to try:
+  first the overfull column made wider when the other column has room (type
+  stays at its normal size), then tighter fit levels (type and spacing together,
+  see ``html.fs-fit-N`` in print.css), estimated from the excess, down to the
+  floor.
 - It is shorter than its page: ``spread`` gives the height left over to the
   blocks, as flex boxes would (which cost WeasyPrint 3 to 30 times the time):
   the key figures move down onto the footer, the facts column's boxes grow
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 FIT_LEVELS = 6
@@ -33,7 +36,13 @@ HEIGHT_PER_LEVEL = 0.055
 """About how much shorter a sheet gets per level (type 2.2 % smaller, lines and gaps tighter)."""
 
 FIT_CLASS = 'class="fs-fit-0"'
-"""What the sheet's ``<html>`` carries for level 0 (print/sheet.html.j2); a tighter level replaces it."""
+"""What the sheet's ``<html>`` carries for level 0 (print/sheet.html.j2); another attempt replaces it."""
+
+COLUMNS = ("text", "facts")
+"""The sheet's two columns, ``.fs-column--text`` and ``.fs-column--facts``; ``html.fs-wide-<name>`` widens one."""
+
+ROOM_MM = 8.0
+"""The room a column must have left before the other, overfull one is made wider at its expense."""
 
 MAX_TEXT_GAP_MM = 9.0
 """A widened gap between two text blocks stays under this; what is left stays below the last one."""
@@ -48,20 +57,34 @@ class Measure:
     overflowing: list[str]
     excess: float  # CSS px the blocks reach past the line above the footer; 0 when they fit
     height: float  # CSS px from the sheet's top to that line
+    columns: dict[str, float] = field(default_factory=dict)  # per column: px too tall (< 0: room left)
 
 
-def at_level(html: str, level: int) -> str:
-    """The sheet's HTML at fit ``level``."""
-    return html.replace(FIT_CLASS, f'class="fs-fit-{level}"', 1)
+@dataclass(frozen=True)
+class Attempt:
+    """One layout of a sheet: its fit level and the column made wider, if any."""
+
+    level: int = 0
+    wide: str | None = None
+
+    def html(self, html: str) -> str:
+        """The sheet's HTML for this attempt."""
+        classes = f"fs-fit-{self.level}" + (f" fs-wide-{self.wide}" if self.wide else "")
+        return html.replace(FIT_CLASS, f'class="{classes}"', 1)
 
 
-def next_level(level: int, measure: Measure) -> int | None:
-    """The level to try after ``level`` did not fit: estimated from the excess, at least one tighter."""
-    if level >= FIT_LEVELS - 1:
+def next_attempt(attempt: Attempt, measure: Measure) -> Attempt | None:
+    """What to lay out after ``attempt`` did not fit: None when nothing tighter is left."""
+    if attempt.wide is None and measure.columns:
+        full = max(COLUMNS, key=lambda name: measure.columns.get(name, 0))
+        other = next(name for name in COLUMNS if name != full)
+        if measure.columns.get(full, 0) > 0 and measure.columns.get(other, 0) < -ROOM_MM * PX_PER_MM:
+            return Attempt(attempt.level, full)
+    if attempt.level >= FIT_LEVELS - 1:
         return None
     needed = measure.excess / max(measure.height, 1)
-    estimate = level + math.ceil(needed / HEIGHT_PER_LEVEL) if measure.excess else FIT_LEVELS - 1
-    return min(max(estimate, level + 1), FIT_LEVELS - 1)
+    estimate = attempt.level + math.ceil(needed / HEIGHT_PER_LEVEL) if measure.excess else FIT_LEVELS - 1
+    return Attempt(min(max(estimate, attempt.level + 1), FIT_LEVELS - 1), attempt.wide)
 
 
 def measure(document: Any, pages: int | None) -> Measure:
@@ -69,6 +92,7 @@ def measure(document: Any, pages: int | None) -> Measure:
     overflow: list[str] = []
     excess = 0.0
     height = 0.0
+    columns: dict[str, float] = {}
     for number, page in enumerate(document.pages):
         page_box = page._page_box
         bottom = page_box.margin_height() - page_box.margin_bottom
@@ -78,6 +102,7 @@ def measure(document: Any, pages: int | None) -> Measure:
         limit = footer.position_y - _gap(page_box) if footer is not None else bottom
         if sheet is not None:
             height = max(height, limit - sheet.position_y)
+            columns = _column_excess(page_box, limit)
         for box in page_box.descendants():
             name = _block_name(box)
             if not name or name in overflow:
@@ -89,7 +114,28 @@ def measure(document: Any, pages: int | None) -> Measure:
                 overflow.append(name)
     if pages is not None and len(document.pages) > pages and not overflow:
         overflow.append("page")
-    return Measure(overflow, max(excess, 0.0), height)
+    return Measure(overflow, max(excess, 0.0), height, columns)
+
+
+def _column_excess(page_box: Any, limit: float) -> dict[str, float]:
+    """How far each column's last block reaches past the space the key figures leave it (< 0: room left)."""
+    columns = _find(page_box, "fs-columns")
+    if columns is None:
+        return {}
+    figures = _block(page_box, "key_figures")
+    space_bottom = limit - (figures.margin_height() if figures is not None else 0)
+    excess = {}
+    for cell in _cells(columns):
+        name = next((n for n in COLUMNS if f"fs-column--{n}" in cell.element.get("class", "").split()), None)
+        if name:
+            excess[name] = _content_bottom(cell) - space_bottom
+    return excess
+
+
+def _content_bottom(cell: Any) -> float:
+    """Where a column's content ends, the last paragraph's margin included: the cell's height before the
+    row stretched it (WeasyPrint adds the stretch to the padding of a top-aligned cell)."""
+    return cell.content_box_y() + cell.height
 
 
 def spread(document: Any) -> None:
@@ -119,7 +165,7 @@ def _spread_page(page_box: Any) -> bool:
         blocks = [child for child in column.children if child.is_in_normal_flow()]
         if not blocks:
             continue
-        spare = region_bottom - (blocks[-1].position_y + blocks[-1].margin_height())
+        spare = region_bottom - _content_bottom(column)
         if "fs-column--text" in classes:
             _widen_gaps(blocks, spare)
         else:

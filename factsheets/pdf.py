@@ -24,7 +24,7 @@ import segno
 
 from .booklet import Part, assemble
 from .fingerprint import add_tree, code_fingerprint, is_intact, seal
-from .fit import FIT_CLASS, FLOOR_PT, Measure, at_level, measure, next_level, spread
+from .fit import FIT_CLASS, FLOOR_PT, Attempt, Measure, measure, next_attempt, spread
 from .problems import BuildError
 from .progress import Progress
 from .render import QR_SCHEME, Renderer, booklet_path, inside, pdf_path
@@ -187,21 +187,22 @@ def _write_atomically(target: Path, content: bytes) -> None:
 def render_pdf(job: Job, base_url: str) -> bytes:
     """Lay out one document, fit it to its pages, and return the PDF's bytes.
 
-    A sheet that is too long is laid out again at a tighter fit level (see fit.py) until it fits or
-    reaches the floor; the PDF returned, and cached under the job's key, is the one that fits.
+    A sheet that is too long is laid out again, wider in its overfull column or at a tighter fit
+    level (see fit.py), until it fits or reaches the floor; the PDF returned, and cached under the
+    job's key, is the one that fits.
     """
-    level = 0
+    attempt = Attempt()
     while True:
-        document = _layout(at_level(job.html, level), base_url)
+        document = _layout(attempt.html(job.html), base_url)
         result = measure(document, job.pages)
         if not result.overflowing:
             break
         # Only a sheet's HTML carries the fit class; covers and closing pages are not tightened.
-        following = next_level(level, result) if FIT_CLASS in job.html else None
+        following = next_attempt(attempt, result) if FIT_CLASS in job.html else None
         if following is None:
             raise BuildError(_does_not_fit(job, result, tightened=FIT_CLASS in job.html))
-        log.info("pdf: %s does not fit at fit level %d, trying level %d", job.name, level, following)
-        level = following
+        log.info("pdf: %s does not fit as %s, trying %s", job.name, attempt, following)
+        attempt = following
     spread(document)
     return document.write_pdf(pdf_variant=PDF_VARIANT)
 
