@@ -7,15 +7,37 @@ makes that more than a page copy is the tagging a screen reader relies on:
 each part's structure tree becomes a section of one Document element, and the
 numbers that tie page content and links to their structure elements
 (StructParents, the ParentTree) are renumbered so that they stay unique.
+
+The page numbers are stamped here too, not laid out with the sheets: a sheet
+in the booklet is then the same cached PDF as the sheet on its own. Each
+number is drawn in the middle of the footer line with the project's bold
+font (its ten digits embedded), marked as a pagination artifact so that
+screen readers skip it.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem
+
+MM = 72 / 25.4
+PAGE_NUMBER_BASELINE = 14 * MM
+"""From the paper's bottom edge: on the sheets' footer line, 3 mm above the 11 mm margin (print.css)."""
+PAGE_NUMBER_SIZE = 10  # pt, as the sheets' footer tagline
+PAGE_NUMBER_COLOUR = "0.082 0.259 0.451"  # #154273, the sheets' blue
+DIGITS = "0123456789"
+
+
+@dataclass(frozen=True)
+class PageNumbers:
+    """How the booklet's pages are numbered: with which font, from which page on (the cover's first page has none)."""
+
+    font: Path  # TrueType outlines, in a .ttf or .woff file
+    first: int = 2
 
 
 @dataclass(frozen=True)
@@ -26,8 +48,9 @@ class Part:
     title: str
 
 
-def assemble(parts: list[Part], title: str, language: str) -> bytes:
-    """One tagged PDF with the pages of ``parts`` in order, each part a section of the structure tree."""
+def assemble(parts: list[Part], title: str, language: str, numbers: PageNumbers | None = None) -> bytes:
+    """One tagged PDF with the pages of ``parts`` in order, each part a section of the structure tree,
+    and its pages numbered when ``numbers`` says how."""
     booklet = pikepdf.new()
     document = booklet.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
     parent_tree = Array()
@@ -49,6 +72,8 @@ def assemble(parts: list[Part], title: str, language: str) -> bytes:
     _describe(booklet, root, parts[0].pdf, title, language)
     with booklet.open_outline() as tree:
         tree.root.extend(outline)
+    if numbers is not None:
+        _number_pages(booklet, numbers)
     buffer = io.BytesIO()
     booklet.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buffer.getvalue()
@@ -135,3 +160,66 @@ def _describe(booklet: pikepdf.Pdf, root: Dictionary, first_part: bytes, title: 
         metadata["dc:title"] = title
     booklet.docinfo.Title = title
     booklet.docinfo.Producer = template.docinfo.get("/Producer", "")
+
+
+def _number_pages(booklet: pikepdf.Pdf, numbers: PageNumbers) -> None:
+    font, widths = _digits_font(booklet, numbers.font)
+    for index, page in enumerate(booklet.pages):
+        number = str(index + 1)
+        if index + 1 < numbers.first:
+            continue
+        name = page.add_resource(font, Name.Font, prefix="PageNumber")
+        width = sum(widths[digit] for digit in number) * PAGE_NUMBER_SIZE / 1000
+        x = (float(page.mediabox[2]) - width) / 2
+        # The page's own drawing is wrapped in q/Q, so that whatever state it leaves does not move the number.
+        page.contents_add(booklet.make_stream(b"q\n"), prepend=True)
+        stamp = (
+            f"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n"
+            f"BT\n{name} {PAGE_NUMBER_SIZE} Tf\n{PAGE_NUMBER_COLOUR} rg\n"
+            f"{x:.2f} {PAGE_NUMBER_BASELINE:.2f} Td\n({number}) Tj\nET\nEMC\n"
+        )
+        page.contents_add(booklet.make_stream(stamp.encode("ascii")))
+
+
+def _digits_font(booklet: pikepdf.Pdf, path: Path) -> tuple[pikepdf.Object, dict[str, int]]:
+    """A simple TrueType font with the ten digits of ``path``, embedded; and each digit's width (1/1000 em)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, recalcTimestamp=False)
+    options = subset.Options()
+    options.hinting = False
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=DIGITS)
+    subsetter.subset(font)
+    font.flavor = None  # a plain TrueType file, as PDF embeds it, not the web's woff
+    data = io.BytesIO()
+    font.save(data)
+    scale = 1000 / font["head"].unitsPerEm
+    cmap = font.getBestCmap()
+    widths = {digit: round(font["hmtx"][cmap[ord(digit)]][0] * scale) for digit in DIGITS}
+    head, hhea = font["head"], font["hhea"]
+    base_font = Name("/PNUMBR+" + font["name"].getDebugName(6))
+    descriptor = Dictionary(
+        Type=Name.FontDescriptor,
+        FontName=base_font,
+        Flags=32,  # nonsymbolic: the digits are in the standard Latin character set
+        FontBBox=Array([round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]),
+        ItalicAngle=0,
+        Ascent=round(hhea.ascent * scale),
+        Descent=round(hhea.descent * scale),
+        CapHeight=round(font["OS/2"].sCapHeight * scale),
+        StemV=120,
+        FontFile2=booklet.make_stream(data.getvalue(), Length1=len(data.getvalue())),
+    )
+    dictionary = Dictionary(
+        Type=Name.Font,
+        Subtype=Name.TrueType,
+        BaseFont=base_font,
+        FirstChar=ord(DIGITS[0]),
+        LastChar=ord(DIGITS[-1]),
+        Widths=Array([widths[digit] for digit in DIGITS]),
+        FontDescriptor=booklet.make_indirect(descriptor),
+        Encoding=Name.WinAnsiEncoding,
+    )
+    return booklet.make_indirect(dictionary), widths

@@ -32,8 +32,8 @@ FIT_LEVELS = 6
 FLOOR_PT = 8.0
 """Body text at the tightest level; print.css's ``html.fs-fit-5``. Nothing on a sheet is smaller."""
 
-HEIGHT_PER_LEVEL = 0.055
-"""About how much shorter a sheet gets per level (type 2.2 % smaller, lines and gaps tighter)."""
+HEIGHT_PER_LEVEL = 0.05
+"""About how much shorter a sheet gets per level (type about 2 % smaller, lines and gaps tighter)."""
 
 FIT_CLASS = 'class="fs-fit-0"'
 """What the sheet's ``<html>`` carries for level 0 (print/sheet.html.j2); another attempt replaces it."""
@@ -212,13 +212,14 @@ def _gap(page_box: Any) -> float:
 
 
 def _extent(box: Any) -> tuple[float, float]:
-    """The lowest and rightmost edge of ``box`` and everything in it."""
+    """The lowest and rightmost edge of ``box`` and of what it shows of its content (``overflow`` clips)."""
     lowest = box.position_y + box.margin_height()
     rightmost = box.position_x + box.margin_width()
-    for child in box.descendants():
-        if child.is_in_normal_flow() or child.is_absolutely_positioned():
-            lowest = max(lowest, child.position_y + child.margin_height())
-            rightmost = max(rightmost, child.position_x + child.margin_width())
+    if box.style["overflow"] == "visible":
+        for child in getattr(box, "children", ()):
+            if child.is_in_normal_flow() or child.is_absolutely_positioned():
+                child_lowest, child_rightmost = _extent(child)
+                lowest, rightmost = max(lowest, child_lowest), max(rightmost, child_rightmost)
     return lowest, rightmost
 
 

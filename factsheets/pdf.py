@@ -22,7 +22,7 @@ from pathlib import Path
 
 import segno
 
-from .booklet import Part, assemble
+from .booklet import PageNumbers, Part, assemble
 from .fingerprint import add_tree, code_fingerprint, is_intact, seal
 from .fit import FIT_CLASS, FLOOR_PT, Attempt, Measure, measure, next_attempt, spread
 from .problems import BuildError
@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged for screen readers, with the document's language and title set."""
+
+PAGE_NUMBER_FONT = "assets/fonts/source-sans-3-latin-700-normal.woff"
+"""The booklet's page numbers, in the templates folder (so the cache sees a change to it)."""
 
 
 @dataclass(frozen=True)
@@ -87,9 +90,10 @@ class PdfBuild:
                 for code in portfolio.languages
             }  # fmt: skip
             self.covers = {
-                code: Job(renderer.cover_html(code), f"cover.{code}", None, f"booklet cover, language {code}")
+                code: Job(renderer.cover_html(code), f"cover.{code}", renderer.cover_page_count(),
+                          f"booklet cover, language {code}")
                 for code in portfolio.languages
-            }
+            }  # fmt: skip
             self.closings = {
                 code: Job(renderer.closing_html(code), f"closing.{code}", 1, f"booklet closing page, language {code}")
                 for code in portfolio.languages
@@ -147,7 +151,8 @@ class PdfBuild:
         # The parts' keys include the project's code, booklet.py's assembly among it.
         target = self.cache_dir / f"{_key(title, *(f'{self.keys[n]} {e}' for n, e in parts), code)}.pdf"
         if not is_intact(target):
-            pdf = assemble([Part(self._cached(name).read_bytes(), entry) for name, entry in parts], title, code)
+            parts_pdf = [Part(self._cached(name).read_bytes(), entry) for name, entry in parts]
+            pdf = assemble(parts_pdf, title, code, PageNumbers(self.renderer.templates_dir / PAGE_NUMBER_FONT))
             _write_atomically(target, pdf)
             log.info("pdf: booklet %s assembled from %d parts", code, len(parts))
         return target

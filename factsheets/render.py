@@ -216,7 +216,19 @@ class Renderer:
     def cover_html(self, code: str) -> str:
         lang = self.language(code)
         cover = overview_params(self.portfolio, lang, self._web_address)
-        return self.render("print/cover.html.j2", code, cover=cover, title=self.booklet_title(code))
+        contents = contents_pages(self.portfolio, lang)
+        return self.render(
+            "print/cover.html.j2",
+            code,
+            cover=cover,
+            contents=contents,
+            spacious=len(contents) == 1 and len(contents[0][0]) <= SPACIOUS_ROWS,
+            title=self.booklet_title(code),
+        )
+
+    def cover_page_count(self) -> int:
+        """The cover's pages: one, and more for a list of cards too long for it (the same in every language)."""
+        return len(contents_pages(self.portfolio, self.language(self.portfolio.settings.default_language)))
 
     def closing_html(self, code: str) -> str:
         tagline = self.portfolio.settings.tagline[code]
@@ -379,6 +391,64 @@ def sheet_params(portfolio: Portfolio, card: Card, lang: Language) -> dict[str, 
                 for source in card.sources
             ]
         },
+    }
+
+
+CONTENTS_FIRST_PAGE_ROWS = 26
+"""Lines of the list of cards on the cover's first page, beside the portfolio's name and totals."""
+
+CONTENTS_PAGE_ROWS = 31
+"""Lines in each of the two columns of the cover's further pages, for a long portfolio."""
+
+SPACIOUS_ROWS = 12
+"""A list of cards this short gets two lines a card in larger type, so that it fills the cover's page."""
+
+
+def contents_pages(portfolio: Portfolio, lang: Language) -> list[list[list[dict[str, Any]]]]:
+    """The cover's list of cards with their page numbers in the booklet, cut into pages and columns.
+
+    Each line is one row of print (titles that are too long end in an ellipsis), so the number of
+    cover pages, and with it every card's page number, is known before anything is laid out.
+    """
+    rows = _contents_rows(portfolio, lang)
+    first, rest = rows[:CONTENTS_FIRST_PAGE_ROWS], rows[CONTENTS_FIRST_PAGE_ROWS:]
+    pages = [[first]]
+    for start in range(0, len(rest), 2 * CONTENTS_PAGE_ROWS):
+        chunk = rest[start : start + 2 * CONTENTS_PAGE_ROWS]
+        pages.append([chunk[:CONTENTS_PAGE_ROWS], chunk[CONTENTS_PAGE_ROWS:]])
+    cover_pages = len(pages)
+    for row in rows:
+        if "index" in row:
+            row["page"] = cover_pages + row.pop("index") + 1
+    return pages
+
+
+def _contents_rows(portfolio: Portfolio, lang: Language) -> list[dict[str, Any]]:
+    """Each programme with its page, its flagships with theirs, and the flagships' total."""
+    index = {card.id: number for number, card in enumerate(portfolio.cards)}
+    rows: list[dict[str, Any]] = []
+    for programme in portfolio.programmes():
+        rows.append(_contents_row(programme, lang, index, "programme"))
+        flagships = portfolio.flagships_of(programme)
+        rows += [_contents_row(card, lang, index, "flagship") for card in flagships]
+        if flagships:
+            total = lang.money_meur(portfolio.flagships_total_meur(programme))
+            rows.append(
+                {"kind": "total", "title": lang.t("flagships_total"), "amount": total, "page": "", "details": ""}
+            )
+    return rows
+
+
+def _contents_row(card: Card, lang: Language, index: dict[str, int], kind: str) -> dict[str, Any]:
+    trl = card.readiness.trl
+    years = f"{card.timeline.start}–{card.timeline.end}"
+    market = lang.t(f"market.{card.readiness.market}")
+    return {
+        "kind": kind,
+        "title": lang.text(card.title),
+        "amount": lang.money_meur(card.budget.total_meur),
+        "details": f"{years} · TRL {trl.min}–{trl.max} · {market}",
+        "index": index[card.id],
     }
 
 

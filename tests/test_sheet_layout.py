@@ -6,21 +6,18 @@ organisations, 6 key figures, a fifteen-year timeline, long texts) and must tigh
 itself; ``empty`` has every block as empty as a valid card allows and a one-year
 timeline, and must spread out at the normal size; ``long-title`` is an ordinary
 card with a three-line title. Each sheet is rendered by WeasyPrint, then read
-with pypdf (text, its position and size) and as a picture by pdftoppm (ink).
+with pypdf (text, its position and size) and as a picture by pdftoppm (ink): see page_reading.py.
 """
 
 from __future__ import annotations
 
-import io
 import shutil
-import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
+from page_reading import DPI, MM, PAGE_H, PAGE_W, Sheet
+from portfolios import FIXTURE_DATA
 
 from factsheets.fit import FLOOR_PT
 from factsheets.pdf import Job, render_pdf
@@ -32,90 +29,16 @@ CARDS = ROOT / "tests" / "fixtures" / "sheet-layout" / "cards"
 LANGUAGES = ("nl", "en")
 SHEETS = [(card, code) for card in ("full", "empty", "long-title") for code in LANGUAGES]
 
-MM = 72 / 25.4  # points per millimetre
-PAGE_W, PAGE_H = 297 * MM, 210 * MM  # A4 landscape
 OUTER = 10 * MM  # nothing may be printed this close to the paper's edge
 BOTTOM_MARGIN = 11 * MM  # print.css: @page margin
-NORMAL_PT = 9.0  # print.css: body text at fit level 0
-DPI = 72  # one pixel a point in the pictures
-
-
-@dataclass(frozen=True)
-class Run:
-    """A piece of text as drawn: its content, where its baseline starts (points from the top left), its size."""
-
-    text: str
-    x: float
-    y: float
-    size: float
-
-
-@dataclass
-class Sheet:
-    pdf: bytes
-
-    @cached_property
-    def reader(self) -> PdfReader:
-        return PdfReader(io.BytesIO(self.pdf))
-
-    @cached_property
-    def runs(self) -> list[Run]:
-        runs: list[Run] = []
-
-        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
-            if not text.strip():
-                return
-            *_, c, d, e, f = _multiply(tm, cm)
-            runs.append(Run(text.strip(), e, PAGE_H - f, size * (c * c + d * d) ** 0.5))
-
-        self.reader.pages[0].extract_text(visitor_text=visit)
-        assert runs, "no text found: the visitor is broken"
-        return runs
-
-    @cached_property
-    def text(self) -> str:
-        return " ".join(self.reader.pages[0].extract_text().replace("\xa0", " ").split())
-
-    @cached_property
-    def ink(self) -> list[list[bool]]:
-        """The page as pdftoppm prints it in grey at 72 dpi: True where a pixel is not white."""
-        grey = subprocess.run(
-            ["pdftoppm", "-gray", "-r", str(DPI), "-singlefile", "-"],
-            input=self.pdf,
-            capture_output=True,
-            check=True,
-        ).stdout
-        magic, width, height, maximum, pixels = grey.split(maxsplit=4)
-        assert magic == b"P5" and maximum == b"255"
-        w, h = int(width), int(height)
-        return [[pixels[row * w + col] < 245 for col in range(w)] for row in range(h)]
-
-    def size_of(self, phrase: str) -> float:
-        return next(run.size for run in self.runs if phrase in run.text)
-
-    def baseline_of(self, phrase: str) -> float:
-        return next(run.y for run in self.runs if phrase in run.text)
-
-
-def _multiply(m: list[float], n: list[float]) -> tuple[float, ...]:
-    """The PDF matrix product m x n, both as [a b c d e f]."""
-    a, b, c, d, e, f = m
-    a2, b2, c2, d2, e2, f2 = n
-    return (
-        a * a2 + b * c2,
-        a * b2 + b * d2,
-        c * a2 + d * c2,
-        c * b2 + d * d2,
-        e * a2 + f * c2 + e2,
-        e * b2 + f * d2 + f2,
-    )
+NORMAL_PT = 8.9  # print.css: body text at fit level 0
 
 
 @pytest.fixture(scope="module")
 def portfolio(tmp_path_factory: pytest.TempPathFactory) -> Portfolio:
     data = tmp_path_factory.mktemp("sheet-layout") / "data"
     shutil.copytree(CARDS, data / "cards")
-    shutil.copy(ROOT / "data" / "site.yml", data / "site.yml")
+    shutil.copy(FIXTURE_DATA / "site.yml", data / "site.yml")
     return load_portfolio(data, ROOT)
 
 
@@ -175,14 +98,15 @@ def test_no_text_is_smaller_than_the_floor(sheets: dict[tuple[str, str], Sheet],
 
 
 @pytest.mark.parametrize(("card_id", "code"), SHEETS)
-def test_footer_sits_at_the_foot_of_the_page(sheets: dict[tuple[str, str], Sheet], card_id: str, code: str) -> None:
+def test_footer_sits_at_the_foot_of_the_page(
+    sheets: dict[tuple[str, str], Sheet], portfolio: Portfolio, card_id: str, code: str
+) -> None:
     sheet = sheets[card_id, code]
     lowest_ink = max(rows_with_ink(sheet)) + 1  # the QR code's bottom edge, in points from the top
     page_area_bottom = PAGE_H - BOTTOM_MARGIN
     assert page_area_bottom - 1.5 * MM <= lowest_ink <= page_area_bottom + 0.5
     # The tagline and the web address: on the footer's bottom line, a few millimetres above the margin.
-    tagline = {"nl": "Samen... voor de toekomst van gezondheid.", "en": "Together... for the future of health."}[code]
-    for phrase in (tagline, f"/projecten/{card_id}/"):
+    for phrase in (portfolio.settings.tagline[code], f"/projecten/{card_id}/"):
         assert page_area_bottom - 5 * MM <= sheet.baseline_of(phrase) <= page_area_bottom, phrase
 
 
