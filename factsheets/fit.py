@@ -95,23 +95,33 @@ def measure(document: Any, pages: int | None) -> Measure:
     columns: dict[str, float] = {}
     for number, page in enumerate(document.pages):
         page_box = page._page_box
+        top = page_box.margin_top
         bottom = page_box.margin_height() - page_box.margin_bottom
         right = page_box.margin_width() - page_box.margin_right
         sheet = _find(page_box, "fs-sheet")
         footer = _block(page_box, "footer")
         limit = footer.position_y - _gap(page_box) if footer is not None else bottom
-        if sheet is not None:
-            height = max(height, limit - sheet.position_y)
+        if sheet is not None and number == 0:
+            height = limit - sheet.position_y
             columns = _column_excess(page_box, limit)
+        spilled = pages is not None and number >= pages
+        lowest_on_page = top
         for box in page_box.descendants():
             name = _block_name(box)
-            if not name or name in overflow:
+            if not name:
                 continue
             lowest, rightmost = _extent(box)
+            if name != "footer":
+                lowest_on_page = max(lowest_on_page, lowest)
             floor = bottom if name == "footer" else limit
-            excess = max(excess, lowest - floor)
-            if (pages is not None and number >= pages) or lowest > floor + 0.5 or rightmost > right + 0.5:
+            if not spilled:
+                excess = max(excess, lowest - floor)
+            if name not in overflow and (spilled or lowest > floor + 0.5 or rightmost > right + 0.5):
                 overflow.append(name)
+        if spilled:  # a block broken over pages: what went onto this page comes on top of page one's excess
+            excess += lowest_on_page - top
+    if "footer" in overflow and len(overflow) > 1:
+        overflow.remove("footer")  # pushed along by the blocks above it, not too long itself
     if pages is not None and len(document.pages) > pages and not overflow:
         overflow.append("page")
     return Measure(overflow, max(excess, 0.0), height, columns)

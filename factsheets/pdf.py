@@ -222,10 +222,11 @@ def _does_not_fit(job: Job, result: Measure, tightened: bool) -> str:
     pages = f"{job.pages or 'its'} page(s)"
     floor = f" even with its text at the smallest size ({FLOOR_PT:g} pt)" if tightened else ""
     lines = math.ceil(result.excess / LINE_AT_FLOOR_PX) if result.excess else 0
-    by = f" by about {lines} line(s)" if lines else ""
+    blocks = "that block" if len(result.overflowing) == 1 else "those blocks"
+    by = f" by about {lines} line(s) in all" if lines else ""
     return (
         f"{job.what}: does not fit on {pages}{floor}; overflowing: {', '.join(result.overflowing)}. "
-        f"Shorten the text of that block{by}."
+        f"Shorten the text of {blocks}{by}."
     )
 
 

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 MM = 72 / 25.4  # points per millimetre
 PAGE_W, PAGE_H = 297 * MM, 210 * MM  # A4 landscape
 DPI = 72  # one pixel a point in the pictures
+NORMAL_PT = 8.9  # print.css: a sheet's body text at fit level 0, before any tightening
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from page_reading import MM, PAGE_H, PAGE_W, Sheet
+from page_reading import MM, NORMAL_PT, PAGE_H, PAGE_W, Sheet
 from portfolios import FIXTURE_DATA
 from pypdf import PdfReader
 
 from factsheets.pdf import Job, render_pdf, write_pdfs
-from factsheets.render import CONTENTS_FIRST_PAGE_ROWS, Renderer, booklet_path
+from factsheets.render import CONTENTS_FIRST_PAGE_ROWS, Renderer, booklet_path, pdf_path
 from factsheets.validate import Portfolio, load_portfolio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,10 +37,28 @@ def portfolio(tmp_path_factory: pytest.TempPathFactory) -> Portfolio:
 
 
 @pytest.fixture(scope="module")
-def booklets(portfolio: Portfolio, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+def site(portfolio: Portfolio, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The PDFs written by a build: the sheets and the booklets."""
     folder = tmp_path_factory.mktemp("booklet-site")
     write_pdfs(Renderer(portfolio, ROOT / "templates"), ROOT, folder / "site", folder / "cache")
-    return {code: (folder / "site" / booklet_path(code)).read_bytes() for code in LANGUAGES}
+    return folder / "site"
+
+
+@pytest.fixture(scope="module")
+def booklets(site: Path) -> dict[str, bytes]:
+    return {code: (site / booklet_path(code)).read_bytes() for code in LANGUAGES}
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_the_build_publishes_and_binds_the_fitted_sheet(site: Path, booklets: dict[str, bytes], code: str) -> None:
+    """The cache holds each sheet under its card's own key, but what it holds is the sheet as fitted."""
+    published = Sheet((site / pdf_path("full", code)).read_bytes())
+    assert len(published.reader.pages) == 1
+    assert max(run.size for run in published.runs if "EFPIA" in run.text) < NORMAL_PT - 0.1
+    bound = page(booklets[code], 1)
+    assert [run.size for run in bound.runs if "EFPIA" in run.text] == [
+        run.size for run in published.runs if "EFPIA" in run.text
+    ]
 
 
 def page(pdf: bytes, index: int) -> Sheet:

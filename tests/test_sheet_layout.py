@@ -11,16 +11,18 @@ with pypdf (text, its position and size) and as a picture by pdftoppm (ink): see
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from page_reading import DPI, MM, PAGE_H, PAGE_W, Sheet
+from page_reading import DPI, MM, NORMAL_PT, PAGE_H, PAGE_W, Sheet
 from portfolios import FIXTURE_DATA
 
-from factsheets.fit import FLOOR_PT
+from factsheets.fit import FIT_LEVELS, FLOOR_PT, PX_PER_MM, Attempt, Measure, next_attempt
 from factsheets.pdf import Job, render_pdf
+from factsheets.problems import BuildError
 from factsheets.render import Renderer, pdf_path
 from factsheets.validate import Portfolio, load_portfolio
 
@@ -31,7 +33,7 @@ SHEETS = [(card, code) for card in ("full", "empty", "long-title") for code in L
 
 OUTER = 10 * MM  # nothing may be printed this close to the paper's edge
 BOTTOM_MARGIN = 11 * MM  # print.css: @page margin
-NORMAL_PT = 8.9  # print.css: body text at fit level 0
+BASE_URL = str(ROOT / "templates" / "print") + "/"
 
 
 @pytest.fixture(scope="module")
@@ -45,12 +47,11 @@ def portfolio(tmp_path_factory: pytest.TempPathFactory) -> Portfolio:
 @pytest.fixture(scope="module")
 def sheets(portfolio: Portfolio) -> dict[tuple[str, str], Sheet]:
     renderer = Renderer(portfolio, ROOT / "templates")
-    base_url = str(ROOT / "templates" / "print") + "/"
     rendered = {}
     for card_id, code in SHEETS:
         card = portfolio.card(card_id)
         job = Job(renderer.sheet_html(card, code), pdf_path(card_id, code), 1, f"card '{card_id}', language {code}")
-        rendered[card_id, code] = Sheet(render_pdf(job, base_url))
+        rendered[card_id, code] = Sheet(render_pdf(job, BASE_URL))
     return rendered
 
 
@@ -161,3 +162,41 @@ def test_shorter_cards_keep_the_normal_size(
     summary = portfolio.card(card_id).summary[code].strip()
     assert [run.size for run in sheet.runs if run.text == summary] == [pytest.approx(NORMAL_PT, abs=0.01)]
     assert max(run.size for run in sheet.runs) <= 2.3 * NORMAL_PT + 0.01  # the heading, at its normal size
+
+
+# --- what the fit tries, and what it says when nothing fits -------------------------------------------------
+
+
+def test_the_fit_widens_the_overfull_column_before_it_makes_type_smaller() -> None:
+    room = -20 * PX_PER_MM
+    text_too_tall = Measure(["key_figures"], 10.0, 600.0, {"text": 10.0, "facts": room})
+    assert next_attempt(Attempt(), text_too_tall) == Attempt(0, "text")
+    # Widened and still too tall: tighter type, the column kept wide.
+    assert next_attempt(Attempt(0, "text"), text_too_tall) == Attempt(1, "text")
+    # Both columns full: straight to tighter type, as many levels as the excess asks for.
+    both_full = Measure(["key_figures"], 0.12 * 600, 600.0, {"text": 5.0, "facts": 3.0})
+    assert next_attempt(Attempt(), both_full) == Attempt(3)
+    assert next_attempt(Attempt(FIT_LEVELS - 1), both_full) is None
+
+
+def test_print_css_defines_every_fit_level_and_the_floor() -> None:
+    css = (ROOT / "templates" / "print" / "print.css").read_text(encoding="utf-8")
+    for level in range(1, FIT_LEVELS):
+        assert f"html.fs-fit-{level} {{" in css, level
+    assert f"html.fs-fit-{FIT_LEVELS - 1} {{ font-size: {FLOOR_PT:g}pt;" in css
+
+
+def test_a_card_too_long_even_at_the_floor_says_which_blocks_and_how_much_to_cut(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "too-long" / "cards", data / "cards")
+    shutil.copy(FIXTURE_DATA / "site.yml", data / "site.yml")
+    portfolio = load_portfolio(data, ROOT)
+    card = portfolio.card("overlong")
+    html = Renderer(portfolio, ROOT / "templates").sheet_html(card, "en")
+    with pytest.raises(BuildError) as raised:
+        render_pdf(Job(html, pdf_path(card.id, "en"), 1, "card 'overlong', language en"), BASE_URL)
+    message = str(raised.value)
+    assert f"smallest size ({FLOOR_PT:g} pt)" in message
+    assert "overflowing: summary" in message and "footer" not in message
+    match = re.search(r"by about (\d+) line\(s\)", message)
+    assert match and int(match.group(1)) > 10, message
