@@ -168,7 +168,8 @@ def _number_pages(booklet: pikepdf.Pdf, numbers: PageNumbers) -> None:
         number = str(index + 1)
         if index + 1 < numbers.first:
             continue
-        name = page.add_resource(font, Name.Font, prefix="PageNumber")
+        name = _free_font_name(page)
+        page.add_resource(font, Name.Font, name=name)
         width = sum(widths[digit] for digit in number) * PAGE_NUMBER_SIZE / 1000
         x = (float(page.mediabox[2]) - width) / 2
         # The page's own drawing is wrapped in q/Q, so that whatever state it leaves does not move the number.
@@ -179,6 +180,12 @@ def _number_pages(booklet: pikepdf.Pdf, numbers: PageNumbers) -> None:
             f"{x:.2f} {PAGE_NUMBER_BASELINE:.2f} Td\n({number}) Tj\nET\nEMC\n"
         )
         page.contents_add(booklet.make_stream(stamp.encode("ascii")))
+
+
+def _free_font_name(page: pikepdf.Page) -> Name:
+    """A font name the page does not use yet; chosen, not random, so the same booklet gets the same bytes."""
+    used = set(page.obj.get("/Resources", Dictionary()).get("/Font", Dictionary()).keys())
+    return next(Name(f"/PageNumber{n}") for n in range(len(used) + 1) if f"/PageNumber{n}" not in used)
 
 
 def _digits_font(booklet: pikepdf.Pdf, path: Path) -> tuple[pikepdf.Object, dict[str, int]]:

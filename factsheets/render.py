@@ -216,7 +216,7 @@ class Renderer:
     def cover_html(self, code: str) -> str:
         lang = self.language(code)
         cover = overview_params(self.portfolio, lang, self._web_address)
-        contents = contents_pages(self.portfolio, lang)
+        contents = contents_pages(self.portfolio, lang, self._web_address)
         return self.render(
             "print/cover.html.j2",
             code,
@@ -228,7 +228,8 @@ class Renderer:
 
     def cover_page_count(self) -> int:
         """The cover's pages: one, and more for a list of cards too long for it (the same in every language)."""
-        return len(contents_pages(self.portfolio, self.language(self.portfolio.settings.default_language)))
+        lang = self.language(self.portfolio.settings.default_language)
+        return len(contents_pages(self.portfolio, lang, self._web_address))
 
     def closing_html(self, code: str) -> str:
         tagline = self.portfolio.settings.tagline[code]
@@ -404,13 +405,13 @@ SPACIOUS_ROWS = 12
 """A list of cards this short gets two lines a card in larger type, so that it fills the cover's page."""
 
 
-def contents_pages(portfolio: Portfolio, lang: Language) -> list[list[list[dict[str, Any]]]]:
+def contents_pages(portfolio: Portfolio, lang: Language, link: Link) -> list[list[list[dict[str, Any]]]]:
     """The cover's list of cards with their page numbers in the booklet, cut into pages and columns.
 
     Each line is one row of print (titles that are too long end in an ellipsis), so the number of
     cover pages, and with it every card's page number, is known before anything is laid out.
     """
-    rows = _contents_rows(portfolio, lang)
+    rows = _contents_rows(portfolio, lang, link)
     first, rest = rows[:CONTENTS_FIRST_PAGE_ROWS], rows[CONTENTS_FIRST_PAGE_ROWS:]
     pages = [[first]]
     for start in range(0, len(rest), 2 * CONTENTS_PAGE_ROWS):
@@ -423,32 +424,29 @@ def contents_pages(portfolio: Portfolio, lang: Language) -> list[list[list[dict[
     return pages
 
 
-def _contents_rows(portfolio: Portfolio, lang: Language) -> list[dict[str, Any]]:
+def _contents_rows(portfolio: Portfolio, lang: Language, link: Link) -> list[dict[str, Any]]:
     """Each programme with its page, its flagships with theirs, and the flagships' total."""
     index = {card.id: number for number, card in enumerate(portfolio.cards)}
     rows: list[dict[str, Any]] = []
     for programme in portfolio.programmes():
-        rows.append(_contents_row(programme, lang, index, "programme"))
         flagships = portfolio.flagships_of(programme)
-        rows += [_contents_row(card, lang, index, "flagship") for card in flagships]
+        rows += [_contents_row(portfolio, card, lang, index[card.id], link) for card in (programme, *flagships)]
         if flagships:
             total = lang.money_meur(portfolio.flagships_total_meur(programme))
-            rows.append(
-                {"kind": "total", "title": lang.t("flagships_total"), "amount": total, "page": "", "details": ""}
-            )
+            rows.append({"kind": "total", "title": lang.t("flagships_total"), "amount": total, "url": ""})
     return rows
 
 
-def _contents_row(card: Card, lang: Language, index: dict[str, int], kind: str) -> dict[str, Any]:
+def _contents_row(portfolio: Portfolio, card: Card, lang: Language, index: int, link: Link) -> dict[str, Any]:
     trl = card.readiness.trl
-    years = f"{card.timeline.start}–{card.timeline.end}"
     market = lang.t(f"market.{card.readiness.market}")
     return {
-        "kind": kind,
+        "kind": card.kind,
         "title": lang.text(card.title),
         "amount": lang.money_meur(card.budget.total_meur),
-        "details": f"{years} · TRL {trl.min}–{trl.max} · {market}",
-        "index": index[card.id],
+        "details": f"{card.timeline.start}–{card.timeline.end} · TRL {trl.min}–{trl.max} · {market}",
+        "url": link(page_url(portfolio, card.id, lang.code)),
+        "index": index,  # made the page number once the cover's pages are counted
     }
 
 
