@@ -1,4 +1,8 @@
-"""The command line: ``python build.py [check|serve|schema] [options]``."""
+"""The command line: ``python build.py [COMMAND] [options]``, one ``--help`` per command.
+
+Every text an editor reads comes from the message catalogue (messages.py), in
+the language of ``--lang``, of the environment's locale, or the portfolio's default.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
+from .messages import LANGUAGES, choose_language, message, set_language
 from .problems import BuildError, InvalidInput
 from .progress import Progress
 from .reference import update_guide
@@ -18,8 +23,12 @@ log = logging.getLogger("factsheets")
 GUIDES = {"CONTRIBUTING.md": "nl", "CONTRIBUTING.en.md": "en"}
 """The editor's guides, each with a field reference generated from the model."""
 
+COMMANDS = ("build", "check", "serve", "new", "diff", "schema", "unconfirmed")
+"""``build`` is the default: ``build.py --out site`` builds."""
+
 
 def main(argv: list[str]) -> int:
+    set_language(_language_before_parsing(argv))
     args = _parser().parse_args(argv)
     level = logging.WARNING - 10 * args.verbose + 10 * args.quiet
     logging.basicConfig(level=level, format="%(message)s")
@@ -47,70 +56,128 @@ def main(argv: list[str]) -> int:
         _report(invalid, args.format)
         return 1
     except BuildError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(message("cli.error", error=error), file=sys.stderr)
         if args.command in ("build", "serve"):
-            print("nothing was published; the previous output is unchanged", file=sys.stderr)
+            print(message("cli.nothing_published"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted; the previous output is unchanged", file=sys.stderr)
+        print(message("cli.interrupted"), file=sys.stderr)
         return 130
 
 
+def _language_before_parsing(argv: list[str]) -> str:
+    """``--lang`` if given (so that ``--help`` speaks it too), else the environment's or the portfolio's."""
+    for index, word in enumerate(argv):
+        if word.startswith("--lang="):
+            return word.split("=", 1)[1]
+        if word == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+    data = ROOT / "data"
+    for index, word in enumerate(argv[:-1]):
+        if word == "--data":
+            data = Path(argv[index + 1])
+    languages, default = _portfolio_languages(data)
+    return choose_language(None, languages, default)
+
+
+def _portfolio_languages(data_dir: Path) -> tuple[list[str] | None, str | None]:
+    """The languages of ``site.yml`` and its default, or (None, None) when it cannot be read (check says why)."""
+    from .validate import load_portfolio_settings
+
+    try:
+        settings = load_portfolio_settings(data_dir.resolve(), ROOT)
+    except (InvalidInput, OSError):
+        return None, None
+    return settings.languages, settings.default_language
+
+
+class _CommandParser(argparse.ArgumentParser):
+    """Subcommands, with ``build`` when none is named (``build.py --out site``)."""
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def, override]
+        words = list(sys.argv[1:] if args is None else args)
+        named = next((index for index, word in enumerate(words) if word in COMMANDS), None)
+        if named is not None:  # options before the command are its options: ``--lang en check``
+            words = [words[named], *words[:named], *words[named + 1 :]]
+        elif not any(word in ("-h", "--help") for word in words):
+            words.insert(0, "build")
+        return super().parse_known_args(words, namespace)
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's layout, with its own words ("usage") in the editor's language."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, message("help.usage") + " " if prefix is None else prefix)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description="Validate the cards; build the site and PDFs.")
-    parser.add_argument(
-        "command",
-        nargs="?",
-        default="build",
-        choices=["build", "check", "serve", "new", "diff", "schema", "unconfirmed"],
-        help="build (default): the site with all PDFs; check: validate only; serve: live preview; "
-        "new ID: a card to fill in; diff [BASE]: the portfolio's changes against a git revision (default: the "
-        "merge base with the default branch); "
-        "schema: regenerate data/schema/card.schema.json; unconfirmed: list every value marked unconfirmed",
+    """The command line in the editor's language: one subcommand per task, each with its own ``--help``."""
+    parser = _CommandParser(
+        prog="build.py",
+        description=message("help.description"),
+        epilog=message("help.epilog"),
+        formatter_class=_HelpFormatter,
+        add_help=False,
     )
-    parser.add_argument("target", nargs="?", help="new: the new card's id; diff: the git revision to compare with")
-    parser.add_argument("--kind", choices=["programme", "flagship"], default="flagship", help="new: the card's kind")
-    parser.add_argument("--parent", help="new: the programme a flagship belongs to")
-    parser.add_argument(
-        "--out",
-        type=Path,
-        help="build: the output folder (default: site/); serve: the preview's folder (default: .build/preview/); "
-        "diff: a folder for summary.md and pictures",
+    _add_help(parser)
+    parser._positionals.title = message("help.positionals")
+    parser._optionals.title = message("help.optionals")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", type=Path, default=ROOT / "data", help=message("help.data"))
+    common.add_argument("--format", choices=["text", "github"], default="text", help=message("help.format"))
+    common.add_argument("--lang", choices=LANGUAGES, help=message("help.lang"))
+    common.add_argument("-q", "--quiet", action="count", default=0, help=message("help.quiet"))
+    common.add_argument("-v", "--verbose", action="count", default=0, help=message("help.verbose"))
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", title=message("help.commands"), parser_class=argparse.ArgumentParser
     )
-    parser.add_argument(
-        "--base-url",
-        metavar="URL",
-        help="build: the site's public address for canonical links, the sitemap and the sheets' links and QR codes "
-        "(default: base_url in data/site.yml)",
-    )
-    parser.add_argument(
-        "--publish",
-        action="store_true",
-        help="build: a build for publication; refuses a placeholder address such as example.org or localhost",
-    )
-    parser.add_argument(
-        "--offline", action="store_true", help="build: a copy that opens from the file system, without a server"
-    )
-    parser.add_argument(
-        "--preview-url",
-        metavar="URL",
-        default="",
-        help="diff --out: the change's published preview, with the --out folder copied into it; the summary "
-        "links the preview and its pictures there (for a pull-request comment)",
-    )
-    parser.add_argument("--data", type=Path, default=ROOT / "data", help="data folder (default: data/)")
-    parser.add_argument(
-        "--format",
-        choices=["text", "github"],
-        default="text",
-        help="how problems are printed: text (file:line:col) or github annotations",
-    )
-    parser.add_argument(
-        "--port", type=int, default=8000, help="serve: the port on localhost (default: 8000; 0: any free port)"
-    )
-    parser.add_argument("-q", "--quiet", action="count", default=0, help="print less")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="print more")
+    for name in COMMANDS:
+        sub = commands.add_parser(
+            name,
+            parents=[common],
+            help=message(f"help.{name}"),
+            description=message(f"help.{name}"),
+            epilog=message("help.example", example=message(f"help.{name}.example")),
+            formatter_class=_HelpFormatter,
+            add_help=False,
+        )
+        _add_help(sub)
+        sub._positionals.title = message("help.positionals")
+        sub._optionals.title = message("help.optionals")
+        _COMMAND_OPTIONS.get(name, lambda _: None)(sub)
     return parser
+
+
+def _add_help(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=message("help.help"))
+
+
+def _build_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--out", type=Path, help=message("help.build.out"))
+    sub.add_argument("--base-url", metavar="URL", help=message("help.build.base_url"))
+    sub.add_argument("--publish", action="store_true", help=message("help.build.publish"))
+    sub.add_argument("--offline", action="store_true", help=message("help.build.offline"))
+
+
+def _serve_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--port", type=int, default=8000, help=message("help.serve.port"))
+    sub.add_argument("--out", type=Path, help=message("help.serve.out"))
+
+
+def _new_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("target", nargs="?", metavar="ID", help=message("help.new.id"))
+    sub.add_argument("--kind", choices=["programme", "flagship"], default="flagship", help=message("help.new.kind"))
+    sub.add_argument("--parent", help=message("help.new.parent"))
+
+
+def _diff_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("target", nargs="?", metavar="BASE", help=message("help.diff.base"))
+    sub.add_argument("--out", type=Path, help=message("help.diff.out"))
+    sub.add_argument("--preview-url", metavar="URL", default="", help=message("help.diff.preview_url"))
+
+
+_COMMAND_OPTIONS = {"build": _build_options, "serve": _serve_options, "new": _new_options, "diff": _diff_options}
 
 
 def _build(data_dir: Path, args: argparse.Namespace) -> int:
@@ -133,13 +200,13 @@ def _diff(data_dir: Path, args: argparse.Namespace) -> int:
     comparison = compare(repository_of(data_dir), data_dir, args.target)
     if args.out:
         target = write_review(comparison, ROOT, data_dir, args.out.resolve(), args.preview_url)
-        print(f"wrote {target}")
+        print(message("cli.wrote", file=target))
     else:
         print(comparison.markdown, end="")
     for warning in comparison.warnings:
         print(warning.as_github_annotation("warning") if args.format == "github" else warning, file=sys.stderr)
     for card_id in comparison.unreadable:
-        print(f"{card_id}: this card cannot be read; `build.py check` says why", file=sys.stderr)
+        print(message("diff.unreadable", card=card_id), file=sys.stderr)
     return 1 if comparison.unreadable else 0
 
 
@@ -151,16 +218,20 @@ def _check(data_dir: Path) -> int:
 
 def _summary(portfolio: Portfolio) -> str:
     programmes = len(portfolio.programmes())
-    return (
-        f"{len(portfolio.cards)} cards valid ({programmes} programme(s), {len(portfolio.cards) - programmes} "
-        f"flagship(s)) in {len(portfolio.languages)} languages: {', '.join(portfolio.languages)}"
+    return message(
+        "check.summary",
+        cards=len(portfolio.cards),
+        programmes=programmes,
+        flagships=len(portfolio.cards) - programmes,
+        count=len(portfolio.languages),
+        languages=", ".join(portfolio.languages),
     )
 
 
 def _report(invalid: InvalidInput, output_format: str) -> None:
     for problem in invalid.problems:
         print(problem.as_github_annotation() if output_format == "github" else problem, file=sys.stderr)
-    print(f"{len(invalid.problems)} problem(s) found; nothing was built.", file=sys.stderr)
+    print(message("check.problems_found", count=len(invalid.problems)), file=sys.stderr)
 
 
 def _new_card(data_dir: Path, args: argparse.Namespace) -> int:
@@ -168,10 +239,10 @@ def _new_card(data_dir: Path, args: argparse.Namespace) -> int:
     from .validate import load_portfolio_settings
 
     if not args.target:
-        raise BuildError("give the new card's id: python build.py new ID --kind flagship --parent PROGRAMME")
+        raise BuildError(message("new.give_id"))
     languages = load_portfolio_settings(data_dir, ROOT).languages
     target = write_new_card(data_dir / "cards", args.target, args.kind, args.parent, languages)
-    print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: fill it in, then run check")
+    print(message("new.wrote", file=_shown(target)))
     return 0
 
 
@@ -189,8 +260,12 @@ def _write_schema(data_dir: Path) -> int:
     target = data_dir / "schema" / "card.schema.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(card_schema_json(portfolio.languages), encoding="utf-8")
-    print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+    print(message("cli.wrote", file=_shown(target)))
     for guide, code in GUIDES.items():
         if update_guide(ROOT / guide, code):
-            print(f"updated the field reference in {guide}")
+            print(message("schema.updated_guide", guide=guide))
     return 0
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)

@@ -25,6 +25,7 @@ import yaml
 
 from .i18n import Language
 from .load import Document, load_yaml
+from .messages import message
 from .problems import BuildError, InvalidInput, Problem
 from .validate import Portfolio, load_portfolio, load_portfolio_settings
 
@@ -59,7 +60,7 @@ def portfolio_diff(root: Path, data_dir: Path, base: str) -> str:
 def repository_of(data_dir: Path) -> Path:
     """The git repository that holds ``data_dir``."""
     if not data_dir.is_dir():
-        raise BuildError(f"{data_dir} is not a folder")
+        raise BuildError(message("diff.not_a_folder", folder=data_dir))
     return Path(_git(data_dir, "rev-parse", "--show-toplevel").strip())
 
 
@@ -67,7 +68,7 @@ def compare(root: Path, data_dir: Path, base: str | None) -> Comparison:
     """Compare the cards in ``data_dir`` with those at revision ``base`` of repository ``root``
     (default: the merge base with the default branch)."""
     if not data_dir.resolve().is_relative_to(root.resolve()):
-        raise BuildError(f"{data_dir} is not inside the repository, so git has no history of it")
+        raise BuildError(message("diff.outside_repository", folder=data_dir))
     base = base or default_base(root)
     settings = load_portfolio_settings(data_dir, root)
     lang = Language(settings.languages[0], settings.labels)
@@ -85,7 +86,7 @@ def default_base(root: Path) -> str:
     for branch in DEFAULT_BRANCHES:
         if _git_ok(root, "rev-parse", "--verify", "--quiet", f"{branch}^{{commit}}"):
             return _git(root, "merge-base", "HEAD", branch).strip()
-    raise BuildError("found no default branch to compare with: give the revision, as in `build.py diff main`")
+    raise BuildError(message("diff.no_default_branch"))
 
 
 def write_review(comparison: Comparison, root: Path, data_dir: Path, out: Path, preview_url: str = "") -> Path:
@@ -102,24 +103,30 @@ def write_review(comparison: Comparison, root: Path, data_dir: Path, out: Path, 
     sections: list[str] = []
     with tempfile.TemporaryDirectory(prefix="factsheets-review-") as work:
         for code, title, pictures in _sheet_pictures(before, after, root, Path(work), out):
-            cells = [f"![{_text(title)}, {side}]({link_base}{name})" if name else "(new)" for side, name in pictures]
+            cells = [_picture_cell(title, side, link_base, name) for side, name in pictures]
             sections += [
                 f"#### {_text(title)} ({code})",
                 "",
-                "| before | after |",
+                f"| {message('diff.before')} | {message('diff.after')} |",
                 "|---|---|",
                 f"| {' | '.join(cells)} |",
                 "",
             ]
     if before is None and after is not None:
-        sections += ["_No before pictures: the cards before the change do not pass `check`._", ""]
-    sheets = ["### Printed sheets that change", "", *sections] if sections else []
-    head = [f"**Preview of this change:** {preview_url}", ""] if preview_url else []
+        sections += [message("diff.no_before_pictures"), ""]
+    sheets = [f"### {message('diff.sheets_that_change')}", "", *sections] if sections else []
+    head = [message("diff.preview", url=preview_url), ""] if preview_url else []
     if after is None:
-        head += ["**The cards do not pass `check`:** the annotations on the changed files say what to fix.", ""]
+        head += [message("diff.after_fails_check"), ""]
     target = out / "summary.md"
     target.write_text("\n".join([*head, comparison.markdown.rstrip("\n"), "", *sheets]), encoding="utf-8")
     return target
+
+
+def _picture_cell(title: str, side: str, link_base: str, name: str) -> str:
+    if not name:
+        return message("diff.new_sheet")
+    return f"![{_text(title)}, {message('diff.' + side)}]({link_base}{name})"
 
 
 # --- reading both sides ---------------------------------------------------------------------------
@@ -131,7 +138,7 @@ def _cards_path(root: Path, data_dir: Path) -> str:
 
 def _cards_at_revision(root: Path, base: str, cards_path: str) -> dict[str, Any]:
     if not _git_ok(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}"):
-        raise BuildError(f"there is no git revision '{base}' to compare with: give a branch, tag or commit")
+        raise BuildError(message("diff.no_revision", base=base))
     if not _git_ok(root, "cat-file", "-e", f"{base}:{cards_path}"):
         return {}  # the revision has no cards folder yet
     cards: dict[str, Any] = {}
@@ -179,7 +186,7 @@ def _parse(text: str) -> Any:
 def _git(root: Path, *args: str) -> str:
     result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
     if result.returncode != 0:
-        raise BuildError(f"git {' '.join(args)}: {result.stderr.strip() or 'failed'}")
+        raise BuildError(message("diff.git_failed", command=" ".join(args), reason=result.stderr.strip() or "failed"))
     return result.stdout
 
 
@@ -208,18 +215,18 @@ def _report(
     knock_on = list(_flagship_totals_that_move(before, after, lang))
     missing = {card_id: gaps for card_id in sorted(after) if (gaps := _missing_translations(after[card_id], languages))}
     if not (added or removed or changed or missing):
-        return f"No changes to the portfolio against {_code(base)}.\n"
-    out = [f"## Portfolio changes against {_code(base)}", ""]
+        return message("diff.no_changes", base=_code(base)) + "\n"
+    out = [f"## {message('diff.heading', base=_code(base))}", ""]
     if added:
         out += [
-            "### Cards added",
+            f"### {message('diff.added')}",
             "",
             *(f"- {_code(card_id)}: {_title(after[card_id], lang)}" for card_id in added),
             "",
         ]
     if removed:
         out += [
-            "### Cards removed",
+            f"### {message('diff.removed')}",
             "",
             *(f"- {_code(card_id)}: {_title(before[card_id], lang)}" for card_id in removed),
             "",
@@ -228,18 +235,19 @@ def _report(
         out += [
             f"### {_code(card_id)}: {_title(after[card_id], lang)}",
             "",
-            "| field | before | after |",
+            f"| {message('diff.field')} | {message('diff.before')} | {message('diff.after')} |",
             "|---|---|---|",
         ]
         out += [f"| {_code(name)} | {old} | {new} |" for name, old, new in rows]
         out.append("")
     if knock_on:
-        out += ["### Knock-on changes", "", *knock_on, ""]
+        out += [f"### {message('diff.knock_on')}", "", *knock_on, ""]
     if behind:
-        out += ["### Translations to check", "", *(f"- {_code(card_id)}: {_text(p.message)}" for p, card_id in behind)]
+        out += [f"### {message('diff.translations_behind')}", ""]
+        out += [f"- {_code(card_id)}: {_text(problem.message)}" for problem, card_id in behind]
         out.append("")
     if missing:
-        out += ["### Missing translations", ""]
+        out += [f"### {message('diff.missing_translations')}", ""]
         out += [f"- {_code(card_id)}: {', '.join(_code(gap) for gap in gaps)}" for card_id, gaps in missing.items()]
         out.append("")
     return "\n".join(out)
@@ -247,7 +255,7 @@ def _report(
 
 def _title(card: Any, lang: Language) -> str:
     title = card.get("title") if isinstance(card, dict) else None
-    return _text(str(title.get(lang.code, ""))) if isinstance(title, dict) else "(unreadable)"
+    return _text(str(title.get(lang.code, ""))) if isinstance(title, dict) else message("diff.unreadable_title")
 
 
 def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
@@ -383,8 +391,8 @@ def _translations_behind(
                 if edited and code not in edited and text.get(code):
                     line, col = document.position((*key_path, code))
                     changed = ", ".join(f"{dotted}.{other}" for other in edited)
-                    message = f"{dotted}.{code} may be out of date: {changed} changed"
-                    yield Problem(document.file, line, col, f"{dotted}.{code}", message), card_id
+                    warning = message("diff.out_of_date", field=f"{dotted}.{code}", changed=changed)
+                    yield Problem(document.file, line, col, f"{dotted}.{code}", warning), card_id
 
 
 # --- pictures of the sheets -------------------------------------------------------------------------
@@ -426,7 +434,7 @@ def _picture(sheet_html: str, root: Path, pdf: Path, png: Path) -> None:
     job = Job(sheet_html, pdf.name, 1, pdf.stem)
     pdf.write_bytes(render_pdf(job, str(root / "templates" / "print") + "/"))
     if shutil.which("pdftoppm") is None:
-        raise BuildError("pdftoppm is missing: install poppler-utils (make system does) to draw the sheets")
+        raise BuildError(message("diff.no_pdftoppm"))
     prefix = png.with_suffix("")
     subprocess.run(["pdftoppm", "-png", "-r", str(PICTURE_DPI), "-singlefile", str(pdf), str(prefix)], check=True)
 

@@ -14,6 +14,7 @@ from typing import Any, get_origin
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from .messages import did_you_mean, message
 from .model import SLUG, Card, plain_type
 from .problems import BuildError
 
@@ -23,23 +24,24 @@ SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema/card.schema.json"
 def write_new_card(cards_dir: Path, card_id: str, kind: str, parent: str | None, languages: list[str]) -> Path:
     """Write ``cards_dir/<card_id>.yml``; refuse a bad slug, an existing id or a parent on a programme."""
     if not SLUG.match(card_id) or len(card_id) > 64:
-        raise BuildError(f"'{card_id}' is not a valid id: use lower-case a-z, 0-9 and single hyphens")
+        raise BuildError(message("new.bad_id", id=card_id))
     target = cards_dir / f"{card_id}.yml"
     if target.exists():
-        raise BuildError(f"a card with id '{card_id}' already exists: {target.name}")
+        raise BuildError(message("new.exists", id=card_id, file=target.name))
     if kind == "programme" and parent:
-        raise BuildError("a programme has no parent; leave out --parent")
+        raise BuildError(message("new.programme_parent"))
     if kind == "flagship" and not parent:
-        raise BuildError("a flagship needs --parent ID, the id of its programme")
+        raise BuildError(message("new.flagship_needs_parent"))
     if parent and not (cards_dir / f"{parent}.yml").exists():
-        raise BuildError(f"there is no card with id '{parent}' to be the parent")
+        known = [path.stem for path in cards_dir.glob("*.yml")]
+        raise BuildError(message("new.no_parent", id=parent, suggestion=did_you_mean(parent, known)))
     target.write_text(new_card_yaml(card_id, kind, parent, languages), encoding="utf-8")
     return target
 
 
 def new_card_yaml(card_id: str, kind: str, parent: str | None, languages: list[str]) -> str:
     given = {"id": card_id, "kind": kind, "parent": parent}
-    lines = [SCHEMA_COMMENT, "# A new card: fill in every empty field; `python build.py check` lists what is left.", ""]
+    lines = [SCHEMA_COMMENT, f"# {message('new.scaffold_intro')}", ""]
     lines += _fields(Card, given, languages, indent="")
     return "\n".join(lines) + "\n"
 

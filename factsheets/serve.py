@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
+from .messages import message
 from .problems import BuildError, InvalidInput
 from .publish import build_site
 from .validate import load_portfolio
@@ -28,8 +29,6 @@ log = logging.getLogger(__name__)
 
 WATCHED = ("data", "content", "templates")
 EVENTS_PATH = "/_preview/events"
-NOT_REBUILT = "not rebuilt: fix the problems below; the preview shows the last good build"
-"""The overlay's heading; the problems under it are the same lines the terminal shows."""
 
 
 class PreviewState:
@@ -59,7 +58,8 @@ class PreviewState:
 
     def event(self) -> str:
         """The state as one server-sent event."""
-        heading = NOT_REBUILT if self.problems else ""
+        # The overlay's heading; the problems under it are the same lines the terminal shows.
+        heading = message("serve.fix_problems_below") if self.problems else ""
         payload = json.dumps({"version": self.version, "heading": heading, "problems": self.problems})
         return f"data: {payload}\n\n"
 
@@ -87,7 +87,7 @@ def serve(root: Path, data_dir: Path, port: int, out: Path) -> int:
     _rebuild(root, data_dir, out, state)
     server = _start_server(out, port, state)
     observer.start()
-    print(f"preview on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
+    print(message("serve.running", port=server.server_address[1]), flush=True)
     try:
         while True:
             changed.wait()
@@ -110,16 +110,16 @@ def _rebuild(root: Path, data_dir: Path, out: Path, state: PreviewState) -> None
     except BuildError as error:
         _failed(state, [str(error)])
     except jinja2.TemplateError as error:  # a template saved half-way: keep serving the last good build
-        _failed(state, [f"template {getattr(error, 'name', '') or ''}: {error}"])
+        _failed(state, [message("serve.template_error", template=getattr(error, "name", "") or "", reason=error)])
     else:
         state.built()
-        print(f"rebuilt in {time.perf_counter() - started:.1f} s", flush=True)
+        print(message("serve.rebuilt", seconds=f"{time.perf_counter() - started:.1f}"), flush=True)
 
 
 def _failed(state: PreviewState, problems: list[str]) -> None:
     for problem in problems:
         print(problem, flush=True)
-    print(NOT_REBUILT.replace("below", "above"), flush=True)
+    print(message("serve.fix_problems"), flush=True)
     state.failed(problems)
 
 

@@ -30,6 +30,12 @@ EPOCH = "1700000000"
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
+# Messages follow the locale (factsheets/messages.py). The suite's assertions are in English, whatever the
+# machine's language; the tests of the language choice set the locale, or --lang, themselves.
+if os.environ.get("LC_ALL"):
+    os.environ["LC_CTYPE"] = os.environ.pop("LC_ALL")  # keeps the character encoding, frees the messages' language
+os.environ["LC_MESSAGES"] = "en_US.UTF-8"
+
 
 def fixture_settings() -> dict[str, Any]:
     """The three-domain portfolio's ``site.yml``."""
