@@ -11,7 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .messages import LANGUAGES, choose_language, message, set_language
+from .messages import LANGUAGES, choose_language, message, speaking
 from .problems import BuildError, InvalidInput
 from .progress import Progress
 from .reference import update_guide
@@ -28,7 +28,11 @@ COMMANDS = ("build", "check", "serve", "new", "diff", "schema", "unconfirmed")
 
 
 def main(argv: list[str]) -> int:
-    set_language(_language_before_parsing(argv))
+    with speaking(_language_before_parsing(argv)):
+        return _run(argv)
+
+
+def _run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     level = logging.WARNING - 10 * args.verbose + 10 * args.quiet
     logging.basicConfig(level=level, format="%(message)s")

@@ -21,6 +21,7 @@ if yaml.__with_libyaml__:
     from yaml.cyaml import CParser
 
 from .problems import InvalidInput, Problem
+from .yaml_mistakes import dropped_comments, explain
 
 MAX_FILE_BYTES = 256 * 1024
 """A card is a page of text; anything far larger is a mistake or an attack."""
@@ -39,6 +40,8 @@ class Document:
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     dotted_thousands: dict[Path_, str] = field(default_factory=dict)
     """Numbers written like "1.200": YAML reads 1.2, a Dutch editor may have meant 1200."""
+    dropped_comments: dict[Path_, str] = field(default_factory=dict)
+    """Plain texts with `` #`` in them: YAML kept what came before and dropped the rest as a comment."""
 
     def position(self, path: Path_, *, of_key: bool = False) -> tuple[int, int]:
         """The closest known position for ``path``: its key, its value, or an ancestor's."""
@@ -117,14 +120,13 @@ def load_yaml(path: Path, root: Path) -> Document:
     except _Refused as refused:
         raise InvalidInput([_problem_at(name, refused.mark, refused.message)]) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        message = f"invalid YAML: {error.problem or error.context}"
-        raise InvalidInput([_problem_at(name, mark, message)]) from None
+        line, col, message = explain(error, text)
+        raise InvalidInput([Problem(name, line, col, "", message)]) from None
     except yaml.YAMLError as error:
         raise InvalidInput([Problem(name, 1, 1, "", f"invalid YAML: {error}")]) from None
     if node is None:
         raise InvalidInput([Problem(name, 1, 1, "", "the file holds no data")])
-    document = Document(name, None)
+    document = Document(name, None, dropped_comments=dropped_comments(node, text))
     problems: list[Problem] = []
     document.data = _to_python(node, (), document, problems, yaml.SafeLoader(""))
     if problems:

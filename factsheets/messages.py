@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -25,7 +27,7 @@ LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 
 _chosen: list[str] = []
-"""The language a command set for this process (``set_language``); empty until one did."""
+"""The language a command set for this process (``speaking``); empty until one did."""
 
 
 @cache
@@ -41,9 +43,15 @@ def message(key: str, /, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def set_language(code: str) -> None:
-    """Make ``code`` the language of every message this process prints."""
+@contextmanager
+def speaking(code: str) -> Iterator[None]:
+    """Every message in ``code`` while the block runs (a command's run); the earlier choice afterwards."""
+    before = list(_chosen)
     _chosen[:] = [code if code in LANGUAGES else "en"]
+    try:
+        yield
+    finally:
+        _chosen[:] = before
 
 
 def language() -> str:

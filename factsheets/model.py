@@ -348,9 +348,9 @@ class Card(Strict):
     def _parent_matches_kind(cls, parent: str | None, info: ValidationInfo) -> str | None:
         kind = info.data.get("kind")
         if kind == "flagship" and parent is None:
-            raise PydanticCustomError("parent", "a flagship needs the id of its programme as parent", {})
+            raise PydanticCustomError("parent", "a flagship needs the id of its programme as parent", {"kind": kind})
         if kind == "programme" and parent is not None:
-            raise PydanticCustomError("parent", "a programme has no parent; remove this line", {})
+            raise PydanticCustomError("parent", "a programme has no parent; remove this line", {"kind": kind})
         return parent
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from .i18n import label_problems
 from .load import Document, display_name, dotted, load_yaml
+from .messages import catalogue, did_you_mean, message
 from .model import Card, SiteSettings
 from .problems import InvalidInput, Problem
 from .progress import Progress
@@ -96,7 +98,7 @@ def load_portfolio(data_dir: Path, root: Path, progress: Progress | None = None)
     progress = progress or Progress.silent()
     problems: list[Problem] = []
     with progress.step("load"):
-        settings_document = _read(data_dir / "site.yml", root, problems, "the portfolio's settings file is missing")
+        settings_document = _read(data_dir / "site.yml", root, problems, message("check.settings_missing"))
         documents = [
             document
             for path in _card_files(data_dir / "cards", root, problems)
@@ -108,13 +110,17 @@ def load_portfolio(data_dir: Path, root: Path, progress: Progress | None = None)
         for document in documents:
             card = _validate(Card, document, languages, problems)
             problems.extend(_dotted_thousands(document))
+            problems.extend(_dropped_comments(document))
             if card is not None:
                 problems.extend(unconfirmed_problems(card, document))
                 cards.append((card, document))
         problems.extend(_cross_card_problems(cards, {Path(document.file).stem for document in documents}))
+        if settings is not None:
+            problems.extend(_name_problems(cards, settings.default_language))
+        problems.extend(_order_problems(cards))
         if not documents and settings is not None and (data_dir / "cards").is_dir():
             cards_dir = display_name(data_dir / "cards", root)
-            problems.append(Problem(cards_dir, 1, 1, "", "there are no cards: add data/cards/<id>.yml files"))
+            problems.append(Problem(cards_dir, 1, 1, "", message("check.no_cards")))
         progress.note("validate", f"{len(cards)} cards")
     if problems or settings is None:
         raise InvalidInput(problems)
@@ -124,7 +130,7 @@ def load_portfolio(data_dir: Path, root: Path, progress: Progress | None = None)
 def load_portfolio_settings(data_dir: Path, root: Path) -> SiteSettings:
     """Only ``data_dir/site.yml``, validated (for commands that need the languages, not the cards)."""
     problems: list[Problem] = []
-    document = _read(data_dir / "site.yml", root, problems, "the portfolio's settings file is missing")
+    document = _read(data_dir / "site.yml", root, problems, message("check.settings_missing"))
     settings, _ = _validate_settings(document, problems)
     if problems or settings is None:
         raise InvalidInput(problems)
@@ -135,7 +141,7 @@ def _read(path: Path, root: Path, problems: list[Problem], missing: str = "") ->
     try:
         return load_yaml(path, root)
     except FileNotFoundError:
-        problems.append(Problem(display_name(path, root), 1, 1, "", missing or "the file is missing"))
+        problems.append(Problem(display_name(path, root), 1, 1, "", missing or message("check.file_missing")))
     except InvalidInput as invalid:
         problems.extend(invalid.problems)
     return None
@@ -158,12 +164,27 @@ def _validate_settings(
 
 def _card_files(cards_dir: Path, root: Path, problems: list[Problem]) -> list[Path]:
     if not cards_dir.is_dir():
-        problems.append(Problem(display_name(cards_dir, root), 1, 1, "", "the cards folder is missing"))
+        problems.append(Problem(display_name(cards_dir, root), 1, 1, "", message("check.cards_folder_missing")))
         return []
-    for stray in sorted(cards_dir.glob("*.yaml")):
-        # A card saved with the wrong extension would otherwise vanish from the site unnoticed.
-        problems.append(Problem(display_name(stray, root), 1, 1, "", "card files end in .yml; rename this file"))
-    return sorted(cards_dir.glob("*.yml"))
+    cards = []
+    for path in sorted(cards_dir.iterdir()):
+        # A card saved under another name (atmp.YML, atmp.yml.txt) would otherwise vanish from the site unnoticed.
+        if path.name.startswith("."):
+            continue  # editors' and systems' hidden files (.DS_Store, .gitkeep)
+        if path.is_dir():
+            problems.append(Problem(display_name(path, root), 1, 1, "", message("check.folder_in_cards")))
+        elif path.name.endswith(".yml"):
+            cards.append(path)
+        else:
+            text = message("check.not_a_card_file", suggestion=_card_file_name(path.name))
+            problems.append(Problem(display_name(path, root), 1, 1, "", text))
+    return cards
+
+
+def _card_file_name(name: str) -> str:
+    """The name a misnamed card file should have: ``atmp.YML``, ``atmp.yaml``, ``atmp.yml.txt`` -> ``atmp.yml``."""
+    stem = re.sub(r"(\.(ya?ml|txt|bak|tmp))+$", "", name, flags=re.IGNORECASE)
+    return f"{stem.lower()}.yml"
 
 
 def _dotted_thousands(document: Document) -> list[Problem]:
@@ -171,8 +192,18 @@ def _dotted_thousands(document: Document) -> list[Problem]:
     for path, text in document.dotted_thousands.items():
         line, col = document.values[path]
         digits, value = text.replace(".", ""), f"{float(text):g}"
-        message = f"{text} is read as {value} (the dot is a decimal point); write {digits} or {value}"
-        problems.append(Problem(document.file, line, col, dotted(path), message))
+        explained = message("check.dotted_thousands", text=text, value=value, digits=digits)
+        problems.append(Problem(document.file, line, col, dotted(path), explained))
+    return problems
+
+
+def _dropped_comments(document: Document) -> list[Problem]:
+    problems = []
+    for path, comment in document.dropped_comments.items():
+        line, col = document.values[path]
+        problems.append(
+            Problem(document.file, line, col, dotted(path), message("yaml.dropped_comment", comment=comment))
+        )
     return problems
 
 
@@ -180,8 +211,24 @@ def _validate(model: type[BaseModel], document: Document, languages: list[str] |
     try:
         return model.model_validate(document.data, context={"languages": languages})
     except ValidationError as error:
-        problems.extend(_problem(document, model, detail) for detail in error.errors(include_url=False))
+        details = _without_misspelt_missing(model, error.errors(include_url=False))
+        problems.extend(_problem(document, model, detail) for detail in details)
         return None
+
+
+def _without_misspelt_missing(model: type[BaseModel], details: list[Any]) -> list[Any]:
+    """A misspelt key (``relevence``) is reported on its own line with the nearest field; the field it
+    was meant to be is then not reported again as missing somewhere else."""
+    meant = set()
+    for detail in details:
+        if detail["type"] == "extra_forbidden":
+            loc = tuple(detail["loc"])
+            parent = _model_at(model, loc[:-1])
+            close = (
+                difflib.get_close_matches(str(loc[-1]), list(parent.model_fields), n=1, cutoff=0.5) if parent else []
+            )
+            meant.update((*loc[:-1], name) for name in close)
+    return [d for d in details if not (d["type"] == "missing" and tuple(d["loc"]) in meant)]
 
 
 def _problem(document: Document, model: type[BaseModel], detail: Any) -> Problem:
@@ -189,17 +236,17 @@ def _problem(document: Document, model: type[BaseModel], detail: Any) -> Problem
     kind = detail["type"]
     if kind == "extra_forbidden":
         line, col = document.position(loc, of_key=True)
-        message = f"unknown field '{loc[-1]}'{_suggestion(model, loc)}"
+        text = message("check.unknown_field", name=loc[-1], hint=_suggestion(model, loc))
     elif kind == "missing":
         line, col = document.position(loc[:-1])
-        message = "this required field is missing"
+        text = message("check.missing")
     elif detail.get("input", ...) is None and kind in _TYPE_ERRORS:
         line, col = document.position(loc)
-        message = "is empty: fill it in"
+        text = message("check.empty")
     else:
         line, col = document.position(loc)
-        message = _message(kind, detail)
-    return Problem(document.file, line, col, dotted(loc), message)
+        text = _message(kind, detail)
+    return Problem(document.file, line, col, dotted(loc), text)
 
 
 _TYPE_ERRORS = {
@@ -221,40 +268,60 @@ def _got(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+_MESSAGE_OF_KIND = {
+    "float_parsing": "float_type",
+    "int_parsing": "int_type",
+    "int_from_float": "int_type",
+    "model_type": "dict_type",
+    "model_attributes_type": "dict_type",
+}
+"""pydantic's error kinds that read the same to an editor."""
+_LIMIT = {"greater_than": "gt", "greater_than_equal": "ge", "less_than_equal": "le"}
+_LENGTH = ("string_too_long", "too_short", "too_long")
+DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
+
+
 def _message(kind: str, detail: dict[str, Any]) -> str:
-    got = _got(detail.get("input"))
+    value = detail.get("input")
+    got = _got(value)
     ctx = detail.get("ctx") or {}
-    messages = {
-        "float_type": f"expected a number, got {got}",
-        "float_parsing": f"expected a number, got {got}",
-        "int_type": f"expected a whole number, got {got}",
-        "int_parsing": f"expected a whole number, got {got}",
-        "int_from_float": f"expected a whole number, got {got}",
-        "string_type": f"expected text, got {got}",
-        "bool_type": f"expected true or false, got {got}",
-        "dict_type": f"expected a map of fields, got {got}",
-        "model_type": f"expected a map of fields, got {got}",
-        "model_attributes_type": f"expected a map of fields, got {got}",
-        "list_type": f"expected a list, got {got}",
-        "literal_error": f"expected one of {ctx.get('expected')}, got {got}",
-        "greater_than": f"must be greater than {ctx.get('gt', 0):g}, got {got}",
-        "greater_than_equal": f"must be at least {ctx.get('ge', 0):g}, got {got}",
-        "less_than_equal": f"must be at most {ctx.get('le', 0):g}, got {got}",
-        "string_too_short": "must not be empty",
-        "string_too_long": f"is too long: at most {ctx.get('max_length')} characters",
-        "too_short": f"needs at least {ctx.get('min_length')} item(s)",
-        "too_long": f"has too many items: at most {ctx.get('max_length')}",
-        "finite_number": f"expected a finite number, got {got}",
-    }
-    return messages.get(kind, detail["msg"])
+    if kind in ("float_type", "int_type") and isinstance(value, str) and DECIMAL_COMMA.match(value):
+        return message("check.decimal_comma", text=value.strip(), point=value.strip().replace(",", "."))
+    if kind == "dict_type" and isinstance(value, str):
+        # A Text field given one text: the pair of languages goes on the lines under it.
+        return message("check.text_pair", got=got, example="`nl: …` `en: …`")
+    if kind in _LIMIT:
+        return message(f"check.{kind}", limit=f"{ctx.get(_LIMIT[kind], 0):g}", got=got)
+    if kind in _LENGTH:
+        return message(f"check.{kind}", limit=ctx.get("min_length", ctx.get("max_length")))
+    if kind == "literal_error":
+        return message("check.literal_error", expected=ctx.get("expected"), got=got)
+    if kind == "parent":
+        flagship = ctx.get("kind") == "flagship"
+        return message("model.flagship_without_parent" if flagship else "model.programme_with_parent")
+    if kind == "order":
+        return message("model.end_before_start" if "end" in ctx else "model.max_below_min", **ctx)
+    key = _MESSAGE_OF_KIND.get(kind, kind)
+    for catalogued in (f"check.{key}", f"model.{key}"):
+        if catalogued in catalogue("en"):
+            return message(catalogued, got=got, **ctx)
+    return detail["msg"]
 
 
 def _suggestion(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
     parent = _model_at(model, loc[:-1])
     if parent is None:
         return ""
-    close = difflib.get_close_matches(str(loc[-1]), list(parent.model_fields), n=1, cutoff=0.5)
-    return f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(parent.model_fields)}"
+    close = _nearest_field(model, loc)
+    if close:
+        return message("did_you_mean", name=close[0])
+    return message("check.known_fields", fields=", ".join(parent.model_fields))
+
+
+def _nearest_field(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The field of the model at ``loc[:-1]`` nearest to the unknown key ``loc[-1]``, if one is near."""
+    parent = _model_at(model, loc[:-1])
+    return difflib.get_close_matches(str(loc[-1]), list(parent.model_fields), n=1, cutoff=0.5) if parent else []
 
 
 def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
@@ -288,10 +355,12 @@ def _cross_card_problems(cards: list[tuple[Card, Document]], files: set[str]) ->
         line, col = document.position(("id",))
         stem = Path(document.file).stem
         if card.id != stem:
-            problems.append(Problem(document.file, line, col, "id", f"'{card.id}' must equal the file name '{stem}'"))
+            problems.append(
+                Problem(document.file, line, col, "id", message("check.id_not_file_name", id=card.id, stem=stem))
+            )
         if card.id in by_id:
             other = by_id[card.id][1].file
-            problems.append(Problem(document.file, line, col, "id", f"'{card.id}' is also the id of {other}"))
+            problems.append(Problem(document.file, line, col, "id", message("check.id_taken", id=card.id, other=other)))
         else:
             by_id[card.id] = (card, document)
     for card, document in cards:
@@ -300,32 +369,104 @@ def _cross_card_problems(cards: list[tuple[Card, Document]], files: set[str]) ->
         line, col = document.position(("parent",))
         parent = by_id.get(card.parent)
         if parent is None and card.parent not in files:
-            problems.append(Problem(document.file, line, col, "parent", f"there is no card with id '{card.parent}'"))
+            programmes = [other.id for other, _ in cards if other.kind == "programme"]
+            hint = did_you_mean(card.parent, programmes)
+            problems.append(
+                Problem(document.file, line, col, "parent", message("check.no_parent", id=card.parent, hint=hint))
+            )
         elif parent is not None and parent[0].kind != "programme":
-            problems.append(Problem(document.file, line, col, "parent", f"'{card.parent}' is not a programme"))
+            text = message("check.parent_not_programme", id=card.parent)
+            problems.append(Problem(document.file, line, col, "parent", text))
     for card, document in cards:
         if card.kind == "flagship" and card.budget.includes_flagships:
             line, col = document.position(("budget", "includes_flagships"))
-            problems.append(Problem(document.file, line, col, "budget.includes_flagships", "is for programmes only"))
+            text = message("check.includes_flagships_programmes_only")
+            problems.append(Problem(document.file, line, col, "budget.includes_flagships", text))
         if card.kind == "programme" and card.budget.includes_flagships:
             problems.extend(_programme_total_problems(card, document, [c for c, _ in cards if c.parent == card.id]))
+    return problems
+
+
+def _name_key(name: str) -> str:
+    """A name without what editors easily vary: capitals, spacing, accents."""
+    plain = "".join(char for char in unicodedata.normalize("NFKD", name) if not unicodedata.combining(char))
+    return " ".join(plain.casefold().split())
+
+
+def _name_problems(cards: list[tuple[Card, Document]], language: str) -> list[Problem]:
+    """Domains and subdomains group the cards by name: the same name must be written the same on every card,
+    or a second domain page appears for it."""
+    problems: list[Problem] = []
+    for field in ("domain", "subdomain"):
+        first: dict[str, tuple[dict[str, str], Document]] = {}
+        for card, document in cards:
+            names: dict[str, str] = getattr(card, field)
+            key = _name_key(names[language])
+            if key not in first:
+                first[key] = (names, document)
+                continue
+            other, other_document = first[key]
+            line, col = document.position((field, language))
+            if names[language] != other[language]:
+                text = message(
+                    "check.same_name_differs",
+                    field=field,
+                    name=names[language],
+                    other=other[language],
+                    other_file=other_document.file,
+                )
+                problems.append(Problem(document.file, line, col, f"{field}.{language}", text))
+                continue
+            for code, translation in names.items():
+                if code in other and translation != other[code]:
+                    line, col = document.position((field, code))
+                    text = message(
+                        "check.same_name_other_translation",
+                        field=field,
+                        name=names[language],
+                        translation=translation,
+                        language=code,
+                        other=other[code],
+                        other_file=other_document.file,
+                    )
+                    problems.append(Problem(document.file, line, col, f"{field}.{code}", text))
+    return problems
+
+
+def _order_problems(cards: list[tuple[Card, Document]]) -> list[Problem]:
+    """Two cards beside each other (programmes, or the flagships of one programme) with the same ``order``."""
+    problems: list[Problem] = []
+    taken: dict[tuple[str | None, int], tuple[Card, Document]] = {}
+    for card, document in cards:
+        if card.order is None:
+            continue
+        place = (card.parent, card.order)
+        if place in taken:
+            other, other_document = taken[place]
+            line, col = document.position(("order",))
+            text = message("check.duplicate_order", order=card.order, other=other.id, other_file=other_document.file)
+            problems.append(Problem(document.file, line, col, "order", text))
+        else:
+            taken[place] = (card, document)
     return problems
 
 
 def _programme_total_problems(programme: Card, document: Document, flagships: list[Card]) -> list[Problem]:
     if not flagships:
         line, col = document.position(("budget", "includes_flagships"))
-        message = "is true, but no flagship names this programme as its parent"
-        return [Problem(document.file, line, col, "budget.includes_flagships", message)]
+        text = message("check.includes_without_flagships")
+        return [Problem(document.file, line, col, "budget.includes_flagships", text)]
     flagship_sum = sum(card.budget.total_meur for card in flagships)
     # Budgets are decimal amounts; compare them as such, not as binary fractions.
     if round(flagship_sum, 6) > round(programme.budget.total_meur, 6):
         line, col = document.position(("budget", "total_meur"))
-        message = (
-            f"{programme.budget.total_meur:g} is less than its {len(flagships)} flagships together "
-            f"({flagship_sum:g}), which it says it includes"
+        text = message(
+            "check.total_below_flagships",
+            total=f"{programme.budget.total_meur:g}",
+            count=len(flagships),
+            sum=f"{flagship_sum:g}",
         )
-        return [Problem(document.file, line, col, "budget.total_meur", message)]
+        return [Problem(document.file, line, col, "budget.total_meur", text)]
     return []
 
 

@@ -296,10 +296,10 @@ def test_cards_come_in_programme_order_with_flagships_by_order(data_dir):
     assert portfolio.languages == ["nl", "en"]
 
 
-def test_equal_orders_fall_back_to_the_id(data_dir):
+def test_cards_without_an_order_follow_in_the_order_of_their_ids(data_dir):
     write_card(data_dir, "prog")
     for card_id in ("b", "c", "a"):
-        write_card(data_dir, card_id, "flagship", parent="prog", order=1)
+        write_card(data_dir, card_id, "flagship", parent="prog")
     assert [c.id for c in load_portfolio(data_dir, data_dir.parent).cards] == ["prog", "a", "b", "c"]
 
 

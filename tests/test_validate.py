@@ -170,10 +170,9 @@ def test_an_unknown_key_names_the_closest_known_one(data_dir):
     ]
 
 
-def test_a_misspelt_key_is_unknown_and_the_right_one_missing(data_dir):
+def test_a_misspelt_key_is_reported_on_its_own_line_not_as_a_missing_field_elsewhere(data_dir):
     text = edit(PROGRAMME, "relevance:", "relevanse:")
     assert problems_with(data_dir, text) == [
-        "data/cards/prog.yml:1:1: relevance: this required field is missing",
         "data/cards/prog.yml:8:1: relevanse: unknown field 'relevanse'; did you mean 'relevance'?",
     ]
 
@@ -403,7 +402,10 @@ def test_every_text_has_every_language_and_no_other(data_dir, title, message):
 
 def test_a_text_that_is_not_a_map_of_languages_is_reported(data_dir):
     text = edit(PROGRAMME, "title: {nl: Titel, en: Title}", "title: Titel")
-    assert problems_with(data_dir, text) == ["data/cards/prog.yml:5:8: title: expected a map of fields, got 'Titel'"]
+    assert problems_with(data_dir, text) == [
+        "data/cards/prog.yml:5:8: title: expected a text per language, got 'Titel': write one line per language "
+        "under this field, as `nl: …` `en: …`"
+    ]
 
 
 def test_a_language_text_must_be_text(data_dir):
@@ -465,7 +467,8 @@ def test_problems_in_several_files_come_out_in_one_run_sorted(data_dir):
         "data/cards/b.yml:14:30: timeline.end: the end year 2020 is before the start year 2025",
         "data/cards/c.yml:2:1: id: duplicate key 'id' (first given on line 1)",
         "data/cards/prog.yml:14:28: shares.rnd: capital + rnd must add up to 100, got 40 + 61 = 101",
-        "data/cards/z.yaml:1:1: card files end in .yml; rename this file",
+        "data/cards/z.yaml:1:1: card files are named <id>.yml (lower-case .yml): rename this file to z.yml, "
+        "or move it out of data/cards/",
     ]
 
 
@@ -477,7 +480,8 @@ def test_an_empty_card_file_is_reported(data_dir):
 def test_a_stray_yaml_file_is_reported(data_dir):
     write(data_dir, "prog.yml", PROGRAMME)
     assert problems_with(data_dir, flagship("flag"), "flag.yaml") == [
-        "data/cards/flag.yaml:1:1: card files end in .yml; rename this file"
+        "data/cards/flag.yaml:1:1: card files are named <id>.yml (lower-case .yml): rename this file to flag.yml, "
+        "or move it out of data/cards/"
     ]
 
 
@@ -551,7 +555,8 @@ def test_a_number_with_a_dutch_thousands_dot_is_refused(data_dir):
         at(
             "prog.yml",
             value_of(text, "total_meur: 21.200"),
-            "budget.total_meur: 21.200 is read as 21.2 (the dot is a decimal point); write 21200 or 21.2",
+            "budget.total_meur: 21.200 is read as 21.2 (the dot is a decimal point): write 21200 if you mean 21200, "
+            "or 21.2 if you mean 21.2",
         )
     ]
 
