@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .messages import LANGUAGES, choose_language, message, speaking
@@ -42,7 +44,7 @@ def _run(argv: list[str]) -> int:
     data_dir = args.data.resolve()
     try:
         if args.command == "check":
-            return _check(data_dir)
+            return _check(data_dir, args)
         if args.command == "schema":
             return _write_schema(data_dir)
         if args.command == "new":
@@ -181,7 +183,17 @@ def _diff_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--preview-url", metavar="URL", default="", help=message("help.diff.preview_url"))
 
 
-_COMMAND_OPTIONS = {"build": _build_options, "serve": _serve_options, "new": _new_options, "diff": _diff_options}
+def _check_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--sheets", action="store_true", help=message("help.check.sheets"))
+
+
+_COMMAND_OPTIONS = {
+    "check": _check_options,
+    "build": _build_options,
+    "serve": _serve_options,
+    "new": _new_options,
+    "diff": _diff_options,
+}
 
 
 def _build(data_dir: Path, args: argparse.Namespace) -> int:
@@ -193,8 +205,20 @@ def _build(data_dir: Path, args: argparse.Namespace) -> int:
     if args.publish:
         refuse_placeholder(portfolio)
     out = (args.out or ROOT / "site").resolve()
-    build_site(portfolio, ROOT, out, progress=progress, offline=args.offline)
+    with _sheets_as_problems(data_dir):
+        build_site(portfolio, ROOT, out, progress=progress, offline=args.offline)
     return 0
+
+
+@contextmanager
+def _sheets_as_problems(data_dir: Path) -> Iterator[None]:
+    """Sheets that do not fit become problems at the fields to shorten, so that a pull request annotates them."""
+    from .pdf import SheetsDoNotFit, overflow_problems
+
+    try:
+        yield
+    except SheetsDoNotFit as too_long:
+        raise InvalidInput(overflow_problems(too_long.overflows, data_dir, ROOT)) from None
 
 
 def _diff(data_dir: Path, args: argparse.Namespace) -> int:
@@ -214,10 +238,26 @@ def _diff(data_dir: Path, args: argparse.Namespace) -> int:
     return 1 if comparison.unreadable else 0
 
 
-def _check(data_dir: Path) -> int:
+def _check(data_dir: Path, args: argparse.Namespace) -> int:
     portfolio = load_portfolio(data_dir, ROOT)
+    if args.sheets:
+        _check_sheets(portfolio, data_dir, args)
     print(_summary(portfolio))
     return 0
+
+
+def _check_sheets(portfolio: Portfolio, data_dir: Path, args: argparse.Namespace) -> None:
+    """Lay out every sheet as the build does (cached alike), publishing nothing; report each that does not fit."""
+    from .pdf import PdfBuild
+    from .publish import default_cache_dir
+    from .render import Renderer
+
+    progress = Progress(quiet=args.quiet > 0)
+    with (
+        _sheets_as_problems(data_dir),
+        PdfBuild(Renderer(portfolio, ROOT / "templates"), ROOT, default_cache_dir(ROOT) / "sheets", progress) as pdfs,
+    ):
+        pdfs.wait()
 
 
 def _summary(portfolio: Portfolio) -> str:

@@ -148,6 +148,37 @@ def _content_bottom(cell: Any) -> float:
     return cell.content_box_y() + cell.height
 
 
+@dataclass(frozen=True)
+class Culprit:
+    """The block to shorten on a sheet that does not fit: the tallest in its overfull column."""
+
+    block: str
+    excess: float  # CSS px its column reaches too far
+    chars_per_px: float  # how much of its text one px of its height holds, to turn px into characters
+
+
+def culprit(document: Any, result: Measure) -> Culprit | None:
+    """The tallest block of the column that reaches furthest past its space, on the sheet's first page."""
+    if not document.pages:
+        return None
+    page_box = document.pages[0]._page_box
+    columns = _find(page_box, "fs-columns")
+    if columns is None or not result.columns:
+        return None
+    full = max(result.columns, key=lambda name: result.columns[name])
+    for cell in _cells(columns):
+        if f"fs-column--{full}" not in cell.element.get("class", "").split():
+            continue
+        blocks = [box for box in cell.descendants() if _block_name(box)]
+        if not blocks:
+            return None
+        tallest = max(blocks, key=lambda box: box.margin_height())
+        text = sum(len(getattr(box, "text", "") or "") for box in tallest.descendants())
+        excess = max(result.columns[full], result.excess)
+        return Culprit(_block_name(tallest) or "", excess, text / max(tallest.margin_height(), 1))
+    return None
+
+
 def spread(document: Any) -> None:
     """Give each sheet's spare height to its blocks; the document's pages are then made anew from the boxes."""
     from weasyprint.document import Page

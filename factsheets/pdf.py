@@ -24,8 +24,10 @@ import segno
 
 from .booklet import PageNumbers, Part, assemble
 from .fingerprint import add_tree, code_fingerprint, is_intact, seal
-from .fit import FIT_CLASS, FLOOR_PT, Attempt, Measure, measure, next_attempt, spread
-from .problems import BuildError
+from .fit import FIT_CLASS, FLOOR_PT, Attempt, Measure, culprit, measure, next_attempt, spread
+from .load import display_name, dotted, load_yaml
+from .messages import message
+from .problems import BuildError, InvalidInput, Problem
 from .progress import Progress
 from .render import QR_SCHEME, Renderer, booklet_path, inside, pdf_path
 
@@ -46,6 +48,68 @@ class Job:
     name: str
     pages: int | None
     what: str  # for messages: "card 'atmp', language en"
+    card: str = ""  # a sheet's card id and language, for the problem an editor acts on when it does not fit
+    lang: str = ""
+
+
+class SheetOverflow(BuildError):
+    """A sheet too long even at the floor: which card, language and block, and about how much to cut.
+
+    Made in a render worker and read in the build's process, which names the field's file:line:col
+    (``overflow_problems``); the data travel as the exception's args, so that it pickles.
+    """
+
+    def __init__(self, card: str, lang: str, block: str, lines: int, chars: int, what: str) -> None:
+        super().__init__(card, lang, block, lines, chars, what)
+        self.card, self.lang, self.block, self.lines, self.chars, self.what = card, lang, block, lines, chars, what
+
+    def __str__(self) -> str:
+        return f"{self.what}: {overflow_message(self)}"
+
+
+class SheetsDoNotFit(BuildError):
+    """Every sheet of a build that does not fit, collected before the build stops."""
+
+    def __init__(self, overflows: list[SheetOverflow]) -> None:
+        super().__init__(overflows)
+        self.overflows = overflows
+
+    def __str__(self) -> str:
+        return "\n".join(str(overflow) for overflow in self.overflows)
+
+
+def overflow_message(overflow: SheetOverflow) -> str:
+    return message(
+        "pdf.does_not_fit" if overflow.chars else "pdf.does_not_fit_lines",
+        card=overflow.card,
+        language=overflow.lang,
+        floor=f"{FLOOR_PT:g}",
+        lines=overflow.lines,
+        chars=overflow.chars,
+    )
+
+
+def overflow_problems(overflows: list[SheetOverflow], data_dir: Path, root: Path) -> list[Problem]:
+    """Each sheet that does not fit as a problem at the field to shorten: its text in that language."""
+    problems = []
+    for overflow in overflows:
+        field = BLOCK_FIELDS.get(overflow.block, (overflow.block,))
+        path = (*field, overflow.lang) if field[0] in TEXT_BLOCKS else field
+        card_file = data_dir / "cards" / f"{overflow.card}.yml"
+        try:
+            document = load_yaml(card_file, root)
+            line, col = document.position(path)
+            name = document.file
+        except (InvalidInput, OSError):
+            (line, col), name = (1, 1), display_name(card_file, root)
+        problems.append(Problem(name, line, col, dotted(path), overflow_message(overflow)))
+    return problems
+
+
+TEXT_BLOCKS = ("summary", "relevance", "dutch_partnerships", "european_partnerships")
+"""Blocks that are one text field of the card, per language."""
+BLOCK_FIELDS = {"flagships": ("id",), "footer": ("id",), "page": ("id",)}
+"""Blocks that are not a field of the card: reported at its id. Every other block is the field of its name."""
 
 
 def write_pdfs(
@@ -85,7 +149,7 @@ class PdfBuild:
         with self.progress.step("print html"):
             self.sheets = {
                 (card.id, code): Job(renderer.sheet_html(card, code), pdf_path(card.id, code), 1,
-                                     f"card '{card.id}', language {code}")
+                                     f"card '{card.id}', language {code}", card.id, code)
                 for card in portfolio.cards
                 for code in portfolio.languages
             }  # fmt: skip
@@ -126,12 +190,22 @@ class PdfBuild:
     def _cached(self, name: str) -> Path:
         return self.cache_dir / f"{self.keys[name]}.pdf"
 
-    def finish(self, site: Path) -> None:
+    def wait(self) -> None:
+        """Wait for every document; raise SheetsDoNotFit naming every sheet that does not fit."""
+        overflows: list[SheetOverflow] = []
         with self.progress.step("weasyprint wait"):
             for done, (job, future) in enumerate(zip(self.missing, self.futures, strict=True), start=1):
-                _write_atomically(self._cached(job.name), future.result())
+                try:
+                    _write_atomically(self._cached(job.name), future.result())
+                except SheetOverflow as overflow:
+                    overflows.append(overflow)  # the others are laid out too: every sheet to shorten in one run
                 log.info("pdf %d/%d: %s", done, len(self.missing), job.name)
                 self.progress.count("sheets", done, len(self.missing))
+        if overflows:
+            raise SheetsDoNotFit(overflows)
+
+    def finish(self, site: Path) -> None:
+        self.wait()
         for job in self.sheets.values():
             _publish(self._cached(job.name), site, job.name)
         # The render workers are done; shutting them down frees their memory before the booklets,
@@ -205,6 +279,8 @@ def render_pdf(job: Job, base_url: str) -> bytes:
         # Only a sheet's HTML carries the fit class; covers and closing pages are not tightened.
         following = next_attempt(attempt, result) if FIT_CLASS in job.html else None
         if following is None:
+            if job.card:
+                raise _overflow(job, document, result)
             raise BuildError(_does_not_fit(job, result, tightened=FIT_CLASS in job.html))
         log.info("pdf: %s does not fit as %s, trying %s", job.name, attempt, following)
         attempt = following
@@ -228,6 +304,15 @@ def _does_not_fit(job: Job, result: Measure, tightened: bool) -> str:
         f"{job.what}: does not fit on {pages}{floor}; overflowing: {', '.join(result.overflowing)}. "
         f"Shorten the text of {blocks}{by}."
     )
+
+
+def _overflow(job: Job, document: object, result: Measure) -> SheetOverflow:
+    found = culprit(document, result)
+    block = found.block if found else (result.overflowing[0] if result.overflowing else "page")
+    excess = found.excess if found else result.excess
+    lines = max(math.ceil(excess / LINE_AT_FLOOR_PX), 1)
+    chars = math.ceil(excess * found.chars_per_px / 10) * 10 if found and found.chars_per_px else 0
+    return SheetOverflow(job.card, job.lang, block, lines, chars, job.what)
 
 
 LINE_AT_FLOOR_PX = FLOOR_PT * 1.15 * 96 / 72

@@ -199,6 +199,7 @@ def test_out_writes_a_summary_with_before_and_after_pictures_of_the_changed_shee
 def test_a_new_card_has_only_an_after_picture_and_the_summary_links_the_published_preview(project, tmp_path):
     shutil.copy(project / "data/cards/atmp.yml", project / "data/cards/atmp-iii.yml")
     edit(project / "data/cards/atmp-iii.yml", "id: atmp", "id: atmp-iii")
+    edit(project / "data/cards/atmp-iii.yml", "order: 2", "order: 4")  # a place of its own among its siblings
     review = tmp_path / "review"
     url = "https://example.github.io/repo/pr-preview/pr-7/"
     result = run_diff(project, "HEAD", "--out", str(review), "--preview-url", url)

@@ -28,8 +28,7 @@ from portfolios import FIXTURE_DATA
 from pypdf import PdfReader
 from pypdf.generic import BooleanObject, DictionaryObject, IndirectObject
 
-from factsheets.pdf import Job, render_pdf, write_pdfs
-from factsheets.problems import BuildError
+from factsheets.pdf import Job, SheetsDoNotFit, render_pdf, write_pdfs
 from factsheets.publish import build_site
 from factsheets.render import Renderer, booklet_path, pdf_path
 from factsheets.validate import Portfolio, load_portfolio
@@ -445,10 +444,13 @@ def test_render_pdf_gives_the_same_bytes_for_the_same_input(
 # --- a card that does not fit -----------------------------------------------------------------------------
 
 
-def overflowing(message: str) -> list[str]:
-    match = re.search(r"overflowing: ([a-z_, ]+)\.", message)
-    assert match, message
-    return match.group(1).split(", ")
+SUMMARY_EN_LINE = 15
+"""Where overlong.yml's English summary starts (its ``en: |``): the field to shorten."""
+OVERFLOW = re.compile(
+    r"^(?P<file>.+):(?P<line>\d+):(?P<col>\d+): summary\.en: the en sheet of card '(?P<card>[a-z-]+)' does not fit "
+    r"on one page, even with its text at the smallest size \(8 pt\): shorten this text by about (?P<lines>\d+) "
+    r"line\(s\) \(about (?P<chars>\d+) characters\)$"
+)
 
 
 def test_too_long_card_fails_the_build_naming_card_language_and_block(
@@ -456,23 +458,22 @@ def test_too_long_card_fails_the_build_naming_card_language_and_block(
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     out = tmp_path / "out" / "site"
-    with pytest.raises(BuildError) as raised:
+    with pytest.raises(SheetsDoNotFit) as raised:
         build_site(load_portfolio(too_long_data, ROOT), ROOT, out, tmp_path / "cache")
-    message = str(raised.value)
-    assert "'overlong'" in message
-    assert "language en" in message and "language nl" not in message
-    assert "summary" in overflowing(message)
+    [overflow] = raised.value.overflows
+    assert (overflow.card, overflow.lang, overflow.block) == ("overlong", "en", "summary")
+    assert overflow.lines > 10 and overflow.chars > 10 * overflow.lines  # far too long: many lines of text
     assert not out.exists()
     assert list(out.parent.iterdir()) == [], "a staging folder was left behind"
 
 
-def test_too_long_card_fails_the_command_cleanly(tmp_path: Path, too_long_data: Path) -> None:
+def test_too_long_card_fails_the_command_cleanly_at_the_field_to_shorten(tmp_path: Path, too_long_data: Path) -> None:
     out = tmp_path / "site"
     out.mkdir()
     (out / "previous.txt").write_text("the previous build", encoding="utf-8")
     (out / "portfolio.json").write_text("{}", encoding="utf-8")  # what marks a folder as an earlier build
     result = subprocess.run(
-        [sys.executable, "build.py", "--data", str(too_long_data), "--out", str(out)],
+        [sys.executable, "build.py", "-q", "--data", str(too_long_data), "--out", str(out), "--lang", "en"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -482,12 +483,61 @@ def test_too_long_card_fails_the_command_cleanly(tmp_path: Path, too_long_data: 
     )
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
     assert result.returncode == 1, result.stderr
-    assert "'overlong'" in result.stderr and "language en" in result.stderr
-    assert "summary" in overflowing(result.stderr)
+    problem, summary = result.stderr.splitlines()
+    match = OVERFLOW.match(problem)
+    assert match, problem
+    assert (Path(match["file"]).name, int(match["line"]), match["card"]) == (
+        "overlong.yml",
+        SUMMARY_EN_LINE,
+        "overlong",
+    )
+    assert summary == "1 problem(s) found; nothing was built."
     # The previous output is left exactly as it was, and no staging folder stays behind.
     assert sorted(path.name for path in out.iterdir()) == ["portfolio.json", "previous.txt"]
     assert (out / "previous.txt").read_text(encoding="utf-8") == "the previous build"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["site", "too-long"]  # no staging folder
+
+
+def test_every_sheet_that_does_not_fit_is_reported_at_its_field_by_check_sheets(
+    tmp_path: Path, too_long_data: Path
+) -> None:
+    cards = too_long_data / "cards"
+    text = (cards / "overlong.yml").read_text(encoding="utf-8")
+    (cards / "overlong-two.yml").write_text(text.replace("id: overlong\n", "id: overlong-two\n"), encoding="utf-8")
+    command = [
+        sys.executable,
+        "build.py",
+        "check",
+        "--sheets",
+        "-q",
+        "--data",
+        str(too_long_data),
+        "--format",
+        "github",
+    ]
+    environment = {**os.environ, "FACTSHEETS_CACHE_DIR": str(tmp_path / "cache")}
+    result = subprocess.run(
+        [*command, "--lang", "en"], cwd=ROOT, capture_output=True, text=True, env=environment, timeout=900
+    )
+    assert result.returncode == 1, result.stderr
+    *annotations, summary = result.stderr.splitlines()
+    assert summary == "2 problem(s) found; nothing was built."
+    places = [
+        re.match(r"::error file=(.+?),line=(\d+),col=\d+::summary\.en: the en sheet of card '([a-z-]+)'", a)
+        for a in annotations
+    ]
+    assert all(places), annotations
+    found = sorted((Path(m[1].replace("%3A", ":")).name, int(m[2]), m[3]) for m in places)
+    assert found == [
+        ("overlong-two.yml", SUMMARY_EN_LINE, "overlong-two"),
+        ("overlong.yml", SUMMARY_EN_LINE, "overlong"),
+    ]
+    dutch = subprocess.run(
+        [*command, "--lang", "nl"], cwd=ROOT, capture_output=True, text=True, env=environment, timeout=900
+    )
+    assert dutch.returncode == 1, dutch.stderr
+    assert sum("summary.en: de en-factsheet van kaart 'overlong" in line for line in dutch.stderr.splitlines()) == 2
+    assert "kort deze tekst in met ongeveer" in dutch.stderr
 
 
 # --- the cache --------------------------------------------------------------------------------------------
