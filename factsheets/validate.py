@@ -289,7 +289,7 @@ def _message(kind: str, detail: dict[str, Any]) -> str:
         return message("check.decimal_comma", text=value.strip(), point=value.strip().replace(",", "."))
     if kind == "dict_type" and isinstance(value, str):
         # A Text field given one text: the pair of languages goes on the lines under it.
-        return message("check.text_pair", got=got, example="`nl: …` `en: …`")
+        return message("check.text_pair", got=got)
     if kind in _LIMIT:
         return message(f"check.{kind}", limit=f"{ctx.get(_LIMIT[kind], 0):g}", got=got)
     if kind in _LENGTH:

@@ -31,3 +31,13 @@ def test_a_stale_reference_is_detected():
     stale = f"intro\n{START}\n\n| old | table |\n\n{END}\noutro\n"
     assert replace_reference(stale, "en") != stale
     assert replace_reference(replace_reference(stale, "en"), "en") == replace_reference(stale, "en")
+
+
+@pytest.mark.parametrize(("guide", "code"), GUIDES.items())
+def test_the_guide_lists_the_real_messages_in_its_own_language(guide, code):
+    from factsheets.messages import catalogue
+    from factsheets.reference import replace_messages
+
+    text = (ROOT / guide).read_text(encoding="utf-8")
+    assert replace_messages(text, code) == text, f"{guide}'s message list is out of date: run `make schema`"
+    assert f"- `yaml.tab`: {catalogue(code)['yaml.tab']}" in text

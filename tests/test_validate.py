@@ -404,7 +404,7 @@ def test_a_text_that_is_not_a_map_of_languages_is_reported(data_dir):
     text = edit(PROGRAMME, "title: {nl: Titel, en: Title}", "title: Titel")
     assert problems_with(data_dir, text) == [
         "data/cards/prog.yml:5:8: title: expected a text per language, got 'Titel': write one line per language "
-        "under this field, as `nl: …` `en: …`"
+        "under this field (nl: …, en: …)"
     ]
 
 
