@@ -176,7 +176,9 @@ def _card_files(cards_dir: Path, root: Path, problems: list[Problem]) -> list[Pa
         elif path.name.endswith(".yml"):
             cards.append(path)
         else:
-            text = message("check.not_a_card_file", suggestion=_card_file_name(path.name))
+            name = _card_file_name(path.name)
+            key = "check.not_a_card_file_beside" if (cards_dir / name).is_file() else "check.not_a_card_file"
+            text = message(key, suggestion=name)
             problems.append(Problem(display_name(path, root), 1, 1, "", text))
     return cards
 

@@ -219,3 +219,15 @@ def test_both_readings_offered_for_1_200_are_accepted_by_check(data, capsys):
         assert main(["check", "--data", str(data)]) == 0, capsys.readouterr().err
         replace(f"total_meur: {reading}\n", "total_meur: 1200\n")(data)
     capsys.readouterr()
+
+
+def test_a_second_copy_of_a_card_under_another_name_is_reported_as_such(data, capsys):
+    (data / "cards" / "atmp.YML").write_text("id: atmp\n", encoding="utf-8")
+    [(name, line, dutch)] = check(data, "nl", capsys)
+    assert (name, line) == ("atmp.YML", 1)
+    assert dutch == (
+        "kaartbestanden heten <id>.yml, en atmp.yml bestaat al: zet wat je hebt gewijzigd in atmp.yml "
+        "en haal dit bestand weg"
+    )
+    [(_, _, english)] = check(data, "en", capsys)
+    assert english.startswith("card files are named <id>.yml, and atmp.yml is there already")
