@@ -7,6 +7,7 @@ import dataclasses
 import ipaddress
 from urllib.parse import urlsplit
 
+from .messages import message
 from .problems import BuildError
 from .validate import Portfolio
 
@@ -24,7 +25,7 @@ def with_address(portfolio: Portfolio, url: str | None) -> Portfolio:
     address = normalised(url or portfolio.settings.base_url)
     parts = urlsplit(address)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BuildError(f"--base-url {url}: expected a web address such as https://portfolio.example.nl/")
+        raise BuildError(message("build.bad_base_url", url=url))
     settings = portfolio.settings.model_copy(update={"base_url": address})
     return dataclasses.replace(portfolio, settings=settings)
 
@@ -33,10 +34,7 @@ def refuse_placeholder(portfolio: Portfolio) -> None:
     """A build for publication must print the real address on every sheet, never an example one."""
     address = portfolio.settings.base_url
     if is_placeholder(urlsplit(address).hostname or ""):
-        raise BuildError(
-            f"{address} is a placeholder address, and a build for publication prints it on every sheet "
-            "and QR code: pass the site's real address with --base-url, or set base_url in data/site.yml"
-        )
+        raise BuildError(message("build.placeholder_address", address=address))
 
 
 def is_placeholder(host: str) -> bool:

@@ -29,6 +29,7 @@ import yaml
 
 from .fingerprint import add_tree, code_fingerprint, is_intact, seal
 from .i18n import Language
+from .messages import message
 from .model import Card
 from .pdf import PdfBuild
 from .problems import BuildError
@@ -124,9 +125,9 @@ def _refuse_unsafe_output(out: Path, root: Path) -> None:
     """The output folder is replaced as a whole: never let that be the project or a folder of someone's files."""
     out, root = out.resolve(), root.resolve()
     if out == root or root.is_relative_to(out) or (root / "data").is_relative_to(out):
-        raise BuildError(f"refusing to replace {out}: it holds the project itself; choose another --out")
+        raise BuildError(message("build.out_holds_project", out=out))
     if out.is_dir() and any(out.iterdir()) and not (out / "portfolio.json").exists():
-        raise BuildError(f"refusing to replace {out}: it is not empty and not an earlier build; choose another --out")
+        raise BuildError(message("build.out_not_a_build", out=out))
 
 
 def default_cache_dir(root: Path) -> Path:
