@@ -11,6 +11,8 @@ with pypdf (text, its position and size) and as a picture by pdftoppm (ink): see
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import re
 import shutil
 from collections.abc import Iterator
@@ -200,3 +202,18 @@ def test_a_card_too_long_even_at_the_floor_says_which_blocks_and_how_much_to_cut
     assert "overflowing: summary" in message and "footer" not in message
     match = re.search(r"by about (\d+) line\(s\)", message)
     assert match and int(match.group(1)) > 10, message
+
+
+def test_a_long_timeline_scale_keeps_its_year_labels_apart(portfolio: Portfolio) -> None:
+    """Another card running from 2020 to 2050 stretches every sheet's scale to 31 years."""
+    empty = portfolio.card("empty")
+    long_card = empty.model_copy(update={"timeline": empty.timeline.model_copy(update={"start": 2020, "end": 2050})})
+    stretched = dataclasses.replace(portfolio, cards=tuple(long_card if c is empty else c for c in portfolio.cards))
+    html = Renderer(stretched, ROOT / "templates").sheet_html(stretched.card("full"), "en")
+    sheet = Sheet(render_pdf(Job(html, pdf_path("full", "en"), 1, "card 'full', language en"), BASE_URL))
+    start = sheet.baseline_of("Start")  # the bar's labels are the line below "Start 2025 End 2039"
+    bar = sorted(
+        run.x for run in sheet.runs if len(run.text) == 2 and run.text.isdigit() and 0 < run.y - start < 8 * MM
+    )
+    assert len(bar) >= 10
+    assert min(right - left for left, right in itertools.pairwise(bar)) >= 3.5 * MM  # a label is 3 mm wide
