@@ -55,7 +55,7 @@ class Measure:
     """A laid-out sheet against its page: the blocks that do not fit, and how much too tall it is."""
 
     overflowing: list[str]
-    excess: float  # CSS px the blocks reach past the line above the footer; 0 when they fit
+    excess: float  # CSS px the blocks reach past the line above the footer, or spill onto more pages; 0: they fit
     height: float  # CSS px from the sheet's top to that line
     columns: dict[str, float] = field(default_factory=dict)  # per column: px too tall (< 0: room left)
 
