@@ -26,8 +26,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
-SKIP = shutil.ignore_patterns(".git", ".venv", "site", ".cache", ".build", "__pycache__", ".pytest_cache",
-                              ".hypothesis", ".ruff_cache")  # fmt: skip
+OUTPUT_FOLDERS = {".git", ".venv", "site", ".cache", ".build"}  # at the project's top level only
+ANYWHERE = {"__pycache__", ".pytest_cache", ".hypothesis", ".ruff_cache"}
+
+
+def _not_copied(folder: str, names: list[str]) -> set[str]:
+    top = Path(folder) == ROOT
+    return {name for name in names if name in ANYWHERE or (top and name in OUTPUT_FOLDERS)}
+
 
 SITE = ["tests/test_site.py"]
 PDF = ["tests/test_booklet.py", "tests/test_pdf.py"]
@@ -147,14 +153,22 @@ def apply(copy: Path, item: Mutant) -> str | None:
     return original
 
 
-def run_tests(copy: Path, tests: tuple[str, ...]) -> tuple[bool, float]:
+@dataclass(frozen=True)
+class Outcome:
+    passed: bool
+    seconds: float
+    failed: str  # the first failing test, so that a kill can be checked for its reason
+
+
+def run_tests(copy: Path, tests: tuple[str, ...]) -> Outcome:
     started = time.monotonic()
     env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
     result = subprocess.run(
         [str(PYTHON), "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
         cwd=copy, env=env, capture_output=True, text=True,
     )  # fmt: skip
-    return result.returncode == 0, time.monotonic() - started
+    failed = next((line for line in result.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))), "")
+    return Outcome(result.returncode == 0, time.monotonic() - started, failed)
 
 
 def main() -> int:
@@ -172,8 +186,14 @@ def main() -> int:
     killed, survived, stale = [], [], []
     with tempfile.TemporaryDirectory(prefix="mutation-probe-") as folder:
         copy = Path(folder) / "project"
-        shutil.copytree(ROOT, copy, ignore=SKIP)
+        shutil.copytree(ROOT, copy, ignore=_not_copied)
         (copy / ".venv").symlink_to(ROOT / ".venv")
+        every_file = tuple(sorted({path for _, item in chosen for path in item.tests}))
+        baseline = run_tests(copy, every_file)
+        if not baseline.passed:
+            print(f"the tests fail without any mutant, so nothing can be measured: {baseline.failed}")
+            return 2
+        print(f"baseline: {' '.join(every_file)} pass ({baseline.seconds:.0f} s)", flush=True)
         for number, item in chosen:
             original = apply(copy, item)
             if original is None:
@@ -181,11 +201,12 @@ def main() -> int:
                 print(f"{number:2}. {item.what}: the code changed, the mutant no longer applies", flush=True)
                 continue
             try:
-                passed, seconds = run_tests(copy, item.tests)
+                outcome = run_tests(copy, item.tests)
             finally:
                 (copy / item.file).write_text(original, encoding="utf-8")
-            (survived if passed else killed).append(item)
-            print(f"{number:2}. {'SURVIVED' if passed else 'killed  '} {item.what} ({seconds:.0f} s)", flush=True)
+            (survived if outcome.passed else killed).append(item)
+            verdict = "SURVIVED" if outcome.passed else "killed  "
+            print(f"{number:2}. {verdict} {item.what} ({outcome.seconds:.0f} s) {outcome.failed}", flush=True)
     counted = len(killed) + len(survived)
     print(f"\nmutation score: {len(killed)}/{counted} killed ({100 * len(killed) / max(counted, 1):.0f} %)"
           + (f"; {len(stale)} no longer apply" if stale else ""))  # fmt: skip
