@@ -39,6 +39,7 @@ SITE = ["tests/test_site.py"]
 PDF = ["tests/test_booklet.py", "tests/test_pdf.py"]
 PUBLISH = ["tests/test_publish.py"]
 BROWSER = ["tests/test_browser.py"]
+RENDER = ["tests/test_render.py"]
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,23 @@ MUTANTS = [
            "return sum(card.budget.total_meur for card in self.flagships_of(programme))",
            "return programme.budget.total_meur + sum(card.budget.total_meur for card in self.flagships_of(programme))",
            PDF),
+    # Written after the tests, without looking at them: what do they miss?
+    mutant("key figures lose their year", "factsheets/render.py",
+           '"year": figure.year,', '"year": None,', RENDER, PDF, SITE),
+    mutant("key figures lose their source", "factsheets/render.py",
+           '"source": lang.text(figure.source),', '"source": "",', RENDER, PDF, SITE),
+    mutant("organisations lose their role", "factsheets/render.py",
+           '"role": lang.text(org.role)', '"role": ""', RENDER, PDF, SITE),
+    mutant("every precondition shown as not assessed", "factsheets/render.py",
+           'mark = getattr(card.preconditions, name) or "not_assessed"', 'mark = "not_assessed"', RENDER, PDF, SITE),
+    mutant("each flagship listed with its programme's amount", "factsheets/render.py",
+           '"amount": lang.money_meur(card.budget.total_meur),',
+           '"amount": lang.money_meur(programme.budget.total_meur),', RENDER, SITE, PDF),
+    mutant("a large portfolio's charts list every card, not its domains", "factsheets/render.py",
+           "by_domain = domains if len(portfolio.cards) > CHART_ROWS else []", "by_domain = []", RENDER, SITE),
+    mutant("a flagship's 'part of' link leads to itself", "factsheets/render.py",
+           '"url": relative(page_url(self.portfolio, parent.id, lang.code), url),',
+           '"url": relative(page_url(self.portfolio, card.id, lang.code), url),', RENDER, SITE),
 ]  # fmt: skip
 
 
@@ -167,7 +185,8 @@ def run_tests(copy: Path, tests: tuple[str, ...]) -> Outcome:
         [str(PYTHON), "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
         cwd=copy, env=env, capture_output=True, text=True,
     )  # fmt: skip
-    failed = next((line for line in result.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))), "")
+    summary = [line for line in result.stdout.splitlines() if line.startswith(("FAILED tests/", "ERROR tests/"))]
+    failed = summary[0] if summary else ""
     return Outcome(result.returncode == 0, time.monotonic() - started, failed)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from conftest import THREE_DOMAINS_DATA, counted_once, fixture_cards, fixture_settings, money
+from conftest import THREE_DOMAINS_DATA, counted_once, fixture_cards, fixture_portfolio, fixture_settings, money
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = fixture_settings()
@@ -652,3 +652,104 @@ def test_language_switcher_names_each_language_in_itself_and_speaks_the_pages_la
         assert switcher.find("button").attrs.get("aria-label") == SWITCHER_LABEL[code], page
         shown = {a.attrs["hreflang"]: a.text() for a in switcher.find_all("a") if "hreflang" in a.attrs}
         assert shown == {other: LANGUAGE_NAMES[other] for other in LANGUAGES}, page
+
+
+# --- each card's blocks as written: the same components make the sheet, so they are read once here ---------
+
+
+def precondition_keys() -> list[str]:
+    return [key.removeprefix("precondition.") for key in LABELS if key.startswith("precondition.")]
+
+
+@pytest.mark.parametrize(("card_id", "code"), CARD_LANGUAGES)
+def test_card_page_marks_each_precondition_as_the_card_says(built_site, card, card_id, code):
+    document = parse(page_file(built_site, card(card_id)["urls"][code]["page"]))
+    shown = {}
+    for item in document.find("section", cls="fs-preconditions").find_all("li", cls="fs-precondition"):
+        (mark,) = [
+            name.removeprefix("fs-precondition--") for name in item.classes if name.startswith("fs-precondition--")
+        ]
+        label, spoken = item.text().rsplit(" : ", 1)
+        assert spoken == LABELS[mark][code], "a screen reader hears another mark than the one shown"
+        shown[label] = mark
+    written = CARDS[card_id].get("preconditions") or {}
+    keys = precondition_keys()
+    assert len(keys) == 16
+    assert shown == {LABELS[f"precondition.{key}"][code]: written.get(key, "not_assessed") for key in keys}
+
+
+@pytest.mark.parametrize(("card_id", "code"), CARD_LANGUAGES)
+def test_card_page_lists_organisations_with_their_roles_and_key_figures_with_year_and_source(
+    built_site, card, card_id, code
+):
+    written = CARDS[card_id]
+    page = card(card_id)["urls"][code]["page"]
+    document = parse(page_file(built_site, page))
+    organisations = document.find("section", cls="fs-organisations")
+    expected = [
+        f"{org['name']} ({org['role'][code]})" if "role" in org else org["name"] for org in written["organisations"]
+    ]
+    assert [item.text() for item in organisations.find_all("li")] == expected
+    links = {a.text(): a.attrs["href"] for a in organisations.find_all("a")}
+    assert links == {org["name"]: org["url"] for org in written["organisations"] if "url" in org}
+    figures = document.find_all("section", cls="fs-key-figures")
+    assert len(figures) == bool(written["key_figures"])
+    for item, figure in zip(figures[0].find_all("li") if figures else [], written["key_figures"], strict=True):
+        text = item.text()
+        assert f"{figure['label'][code]} ({figure['year']})" in text
+        assert text.endswith(f"{LABELS['source'][code].lower()}: {figure['source'][code]}")
+
+
+@pytest.mark.parametrize(("card_id", "code"), CARD_LANGUAGES)
+def test_card_page_leads_to_its_programme_or_lists_its_flagships(built_site, card, manifest, card_id, code):
+    written = CARDS[card_id]
+    page = card(card_id)["urls"][code]["page"]
+    document = parse(page_file(built_site, page))
+    if written["kind"] == "flagship":
+        link = document.find("p", cls="fs-relation").find("a")
+        assert link.text() == CARDS[written["parent"]]["title"][code]
+        assert resolve(page, link.attrs["href"]) == card(written["parent"])["urls"][code]["page"]
+        return
+    flagships = [CARDS[entry["id"]] for entry in manifest["cards"] if entry.get("parent") == card_id]
+    table = document.find("table", cls="fs-flagships__table")
+    assert table_rows(table) == [[f["title"][code], money(f["budget"]["total_meur"], code)] for f in flagships]
+    total = sum(f["budget"]["total_meur"] for f in flagships)
+    assert [cell.text() for cell in table.find("tfoot").find_all() if cell.tag in ("th", "td")] == [
+        LABELS["flagships_total"][code],
+        money(total, code),
+    ]
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_overview_shows_each_programme_with_its_flagships_amounts(built_site, manifest, code):
+    home = home_of(code)
+    sections = parse(page_file(built_site, home)).find("div", cls="fs-overview__programmes").find_all("section")
+    programmes = [entry for entry in manifest["cards"] if entry["kind"] == "programme"]
+    assert len(sections) == len(programmes)
+    for section, entry in zip(sections, programmes, strict=True):
+        heading = section.find("a")
+        assert resolve(home, heading.attrs["href"]) == entry["urls"][code]["page"]
+        flagships = [CARDS[other["id"]] for other in manifest["cards"] if other.get("parent") == entry["id"]]
+        rows = table_rows(section.find("table"))
+        assert rows == [[f["title"][code], money(f["budget"]["total_meur"], code)] for f in flagships]
+
+
+def test_a_large_portfolios_home_charts_show_one_bar_per_domain(tmp_path):
+    """Above CHART_ROWS cards the home page charts domains, not cards (each domain page charts its cards)."""
+    from factsheets.render import CHART_ROWS, Renderer
+    from factsheets.validate import load_portfolio
+
+    data = fixture_portfolio(tmp_path / "data")
+    flagship = (data / "cards" / "beta-delta.yml").read_text(encoding="utf-8")
+    for number in range(CHART_ROWS):
+        copy = flagship.replace("id: beta-delta", f"id: beta-delta-{number}")
+        (data / "cards" / f"beta-delta-{number}.yml").write_text(copy, encoding="utf-8")
+    portfolio = load_portfolio(data, tmp_path)
+    assert len(portfolio.cards) > CHART_ROWS
+    html = Renderer(portfolio, ROOT / "templates").overview_page(DEFAULT).split("---\n", 2)[2]
+    builder = _TreeBuilder()
+    builder.feed(html)
+    svg = chart(builder.root, "budget-chart")
+    domains = domains_of_fixture()
+    labels = [text.text() for text in svg.find_all("text", cls="fs-chart__label")]
+    assert sorted(labels) == sorted(cards[0]["domain"][DEFAULT] for cards in domains.values())
