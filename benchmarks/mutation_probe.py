@@ -140,21 +140,21 @@ MUTANTS = [
            PDF),
     # Written after the tests, without looking at them: what do they miss?
     mutant("key figures lose their year", "factsheets/render.py",
-           '"year": figure.year,', '"year": None,', RENDER, PDF, SITE),
+           '"year": figure.year,', '"year": None,', SITE, RENDER, PDF),
     mutant("key figures lose their source", "factsheets/render.py",
-           '"source": lang.text(figure.source),', '"source": "",', RENDER, PDF, SITE),
+           '"source": lang.text(figure.source),', '"source": "",', SITE, RENDER, PDF),
     mutant("organisations lose their role", "factsheets/render.py",
-           '"role": lang.text(org.role)', '"role": ""', RENDER, PDF, SITE),
+           '"role": lang.text(org.role)', '"role": ""', SITE, RENDER, PDF),
     mutant("every precondition shown as not assessed", "factsheets/render.py",
-           'mark = getattr(card.preconditions, name) or "not_assessed"', 'mark = "not_assessed"', RENDER, PDF, SITE),
+           'mark = getattr(card.preconditions, name) or "not_assessed"', 'mark = "not_assessed"', SITE, RENDER, PDF),
     mutant("each flagship listed with its programme's amount", "factsheets/render.py",
            '"amount": lang.money_meur(card.budget.total_meur),',
-           '"amount": lang.money_meur(programme.budget.total_meur),', RENDER, SITE, PDF),
+           '"amount": lang.money_meur(programme.budget.total_meur),', SITE, RENDER, PDF),
     mutant("a large portfolio's charts list every card, not its domains", "factsheets/render.py",
-           "by_domain = domains if len(portfolio.cards) > CHART_ROWS else []", "by_domain = []", RENDER, SITE),
+           "by_domain = domains if len(portfolio.cards) > CHART_ROWS else []", "by_domain = []", SITE, RENDER),
     mutant("a flagship's 'part of' link leads to itself", "factsheets/render.py",
            '"url": relative(page_url(self.portfolio, parent.id, lang.code), url),',
-           '"url": relative(page_url(self.portfolio, card.id, lang.code), url),', RENDER, SITE),
+           '"url": relative(page_url(self.portfolio, card.id, lang.code), url),', SITE, RENDER),
 ]  # fmt: skip
 
 
