@@ -743,6 +743,7 @@ def test_a_large_portfolios_home_charts_show_one_bar_per_domain(tmp_path):
     flagship = (data / "cards" / "beta-delta.yml").read_text(encoding="utf-8")
     for number in range(CHART_ROWS):
         copy = flagship.replace("id: beta-delta", f"id: beta-delta-{number}")
+        copy = copy.replace("order: 1", f"order: {number + 2}")  # siblings each have their own order
         (data / "cards" / f"beta-delta-{number}.yml").write_text(copy, encoding="utf-8")
     portfolio = load_portfolio(data, tmp_path)
     assert len(portfolio.cards) > CHART_ROWS
