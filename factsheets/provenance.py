@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .load import Document, display_name, dotted, load_yaml
+from .messages import language, message
 from .model import Card
 from .problems import Problem
 
@@ -70,8 +71,11 @@ def _unknown_path(path: str, facts: dict[str, float]) -> str:
     return f"'{path}' is not a number on this card{hint}"
 
 
-def unconfirmed_report(cards: tuple[Card, ...], data_dir: Path, root: Path, code: str) -> str:
-    """Every unconfirmed value of the portfolio, one line each, ``file:line:col: path = value: note``."""
+def unconfirmed_report(cards: tuple[Card, ...], data_dir: Path, root: Path, default: str) -> str:
+    """Every unconfirmed value of the portfolio, one line each, ``file:line:col: path = value: note``.
+
+    The notes are in the editor's language when the cards have it, else in ``default``.
+    """
     lines = []
     for card in cards:
         if not card.unconfirmed:
@@ -79,9 +83,9 @@ def unconfirmed_report(cards: tuple[Card, ...], data_dir: Path, root: Path, code
         document = load_yaml(data_dir / "cards" / f"{card.id}.yml", root)
         facts = numeric_facts(card)
         for i, entry in enumerate(card.unconfirmed):
+            code = language() if language() in entry.note else default
             for j, path in enumerate(entry.fields):
                 line, col = document.position(("unconfirmed", i, "fields", j))
                 lines.append(f"{document.file}:{line}:{col}: {path} = {facts[path]:g}: {entry.note[code]}")
-    count = f"{len(lines)} unconfirmed value(s)"
-    where = display_name(data_dir / "cards", root)
-    return "\n".join([*lines, f"{count} in {where}"]) + "\n"
+    summary = message("unconfirmed.summary", count=len(lines), folder=display_name(data_dir / "cards", root))
+    return "\n".join([*lines, summary]) + "\n"

@@ -190,7 +190,7 @@ def test_a_value_marked_unconfirmed_twice_is_reported(data_dir: Path) -> None:
 def test_the_unconfirmed_command_lists_every_value_with_its_place_and_note(tmp_path: Path) -> None:
     data = shutil.copytree(FIXTURE_DATA, tmp_path / "data")
     result = subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), "unconfirmed", "--data", str(data)],
+        [sys.executable, str(ROOT / "build.py"), "unconfirmed", "--data", str(data), "--lang", "nl"],
         capture_output=True,
         text=True,
         check=False,
@@ -207,6 +207,16 @@ def test_the_unconfirmed_command_lists_every_value_with_its_place_and_note(tmp_p
         f"precision-diagnostics.yml:{line_of(data / 'cards' / 'precision-diagnostics.yml', 'key_figures[1]')}:14: "
         f"key_figures[1].value = 100: {ESTIMATE['nl']}",
     ]
+    assert lines[-1].startswith("4 onbevestigde waarde(n) in ")
+
+
+def test_the_unconfirmed_command_speaks_the_editors_language(tmp_path: Path) -> None:
+    data = shutil.copytree(FIXTURE_DATA, tmp_path / "data")
+    command = [sys.executable, str(ROOT / "build.py"), "unconfirmed", "--data", str(data), "--lang", "en"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith(f"shares.capital = 0: {SPLIT['en']}")
     assert lines[-1].startswith("4 unconfirmed value(s) in ")
 
 
