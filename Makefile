@@ -1,31 +1,40 @@
 # `make build` and `make test` set everything up on a fresh machine:
 # Debian packages when missing (we run as root), then .venv with the pinned
-# requirements whenever requirements.txt changes.
+# requirements whenever requirements.txt changes, and node_modules (the form
+# editor at /admin/, pinned in package-lock.json) whenever that changes.
 
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/requirements.installed
+NODE_STAMP := node_modules/.package-lock.json
 DEBIAN_PACKAGES := chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
-.PHONY: build test check serve schema bench fidelity system clean
+.PHONY: build test check serve schema format cms-server bench fidelity system clean
 
-build: system $(STAMP)
+build: system $(STAMP) $(NODE_STAMP)
 	$(PY) build.py
 
-test: system $(STAMP)
+test: system $(STAMP) $(NODE_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
 check: $(STAMP)
 	$(PY) build.py check
 
-serve: system $(STAMP)
+serve: system $(STAMP) $(NODE_STAMP)
 	$(PY) build.py serve
 
 schema: $(STAMP)
 	$(PY) build.py schema
 
-bench: system $(STAMP)
+format: $(STAMP)
+	$(PY) build.py format
+
+# The form editor's local repository mode: with `make serve` running, open http://localhost:8000/admin/.
+cms-server: $(NODE_STAMP)
+	node_modules/.bin/decap-server
+
+bench: system $(STAMP) $(NODE_STAMP)
 	$(PY) benchmarks/run.py
 
 # The built site/ against the source documents: make fidelity SOURCE=cards.txt CONTEXT=article.txt
@@ -45,6 +54,10 @@ $(STAMP): requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	cp requirements.txt $(STAMP)
+
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
 
 clean:
 	rm -rf site .build .cache .pytest_cache

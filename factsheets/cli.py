@@ -13,6 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import yaml
+
+from .cardfile import format_cards, formatting_problems
+from .cms import cms_config_yaml
 from .messages import LANGUAGES, choose_language, message, speaking
 from .problems import BuildError, InvalidInput
 from .progress import Progress
@@ -22,10 +26,12 @@ from .validate import Portfolio, load_portfolio
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("factsheets")
+ADMIN = ROOT / "templates" / "admin"
+"""The form editor's page, scripts and configuration (``config.yml`` generated from ``backend.yml`` and the model)."""
 GUIDES = {"CONTRIBUTING.md": "nl", "CONTRIBUTING.en.md": "en"}
 """The editor's guides, each with a field reference generated from the model."""
 
-COMMANDS = ("build", "check", "serve", "new", "diff", "schema", "unconfirmed")
+COMMANDS = ("build", "check", "serve", "new", "diff", "schema", "tidy", "unconfirmed")
 """``build`` is the default: ``build.py --out site`` builds."""
 
 
@@ -51,6 +57,8 @@ def _run(argv: list[str]) -> int:
             return _new_card(data_dir, args)
         if args.command == "diff":
             return _diff(data_dir, args)
+        if args.command == "tidy":
+            return _tidy(data_dir)
         if args.command == "unconfirmed":
             return _unconfirmed(data_dir)
         if args.command == "serve":
@@ -240,6 +248,10 @@ def _diff(data_dir: Path, args: argparse.Namespace) -> int:
 
 def _check(data_dir: Path, args: argparse.Namespace) -> int:
     portfolio = load_portfolio(data_dir, ROOT)
+    # The form editor rewrites a card whole: cards written its way keep its diffs to the fields it changed.
+    untidy = formatting_problems(data_dir / "cards", ROOT)
+    if untidy:
+        raise InvalidInput(untidy)
     if args.sheets:
         _check_sheets(portfolio, data_dir, args)
     print(_summary(portfolio))
@@ -305,9 +317,19 @@ def _write_schema(data_dir: Path) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(card_schema_json(portfolio.languages), encoding="utf-8")
     print(message("cli.wrote", file=_shown(target)))
+    backend = yaml.safe_load((ADMIN / "backend.yml").read_text(encoding="utf-8"))
+    (ADMIN / "config.yml").write_text(cms_config_yaml(portfolio.languages, backend), encoding="utf-8")
+    print(message("cli.wrote", file=_shown(ADMIN / "config.yml")))
     for guide, code in GUIDES.items():
         if update_guide(ROOT / guide, code):
             print(message("schema.updated_guide", guide=guide))
+    return 0
+
+
+def _tidy(data_dir: Path) -> int:
+    load_portfolio(data_dir, ROOT)  # only valid cards are rewritten: their values are known to survive
+    for path in format_cards(data_dir / "cards"):
+        print(message("tidy.rewrote", file=_shown(path)))
     return 0
 
 

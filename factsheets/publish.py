@@ -18,6 +18,7 @@ import os
 import posixpath
 import re
 import shutil
+import string
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -30,7 +31,7 @@ import yaml
 from .fingerprint import add_tree, code_fingerprint, is_intact, seal
 from .i18n import Language
 from .messages import message
-from .model import Card
+from .model import PRECONDITION_GROUPS, Card
 from .pdf import PdfBuild
 from .problems import BuildError
 from .progress import Progress
@@ -45,6 +46,7 @@ from .render import (
     language_prefix,
     page_url,
     pdf_path,
+    timeline_scale,
 )
 from .validate import Portfolio
 
@@ -87,6 +89,7 @@ def build_site(
                 pdfs.finish(stage)
         with progress.step("publish"):
             write_open_data(portfolio, stage)
+            write_admin(portfolio, root, stage)
             if offline:
                 make_browsable_from_files(stage, urlsplit(portfolio.settings.base_url).path)
     log.info("published %s", out)
@@ -183,6 +186,40 @@ def write_docs_tree(renderer: Renderer, root: Path, docs: Path) -> None:
         for domain in portfolio.domains():
             _write(inside(folder, f"{DOMAINS_FOLDER}/{domain.slug}.md"), renderer.domain_page(domain, code))
     shutil.copytree(root / "templates" / "assets", docs / "assets")
+
+
+CMS_SCRIPTS = ("decap-cms/dist", "*decap-cms.js"), ("js-yaml/dist", "js-yaml.min.js")
+"""The form editor's scripts, installed from npm (package-lock.json) by `make`; served from the site itself."""
+NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
+
+
+def write_admin(portfolio: Portfolio, root: Path, site: Path) -> None:
+    """The form editor at ``admin/``: its page, its configuration (from ``build.py schema``) and the CMS."""
+    admin = site / "admin"
+    shutil.copytree(root / "templates" / "admin", admin, ignore=shutil.ignore_patterns("backend.yml", "index.html"))
+    for folder, pattern in CMS_SCRIPTS:
+        scripts = sorted((NODE_MODULES / folder).glob(pattern))
+        if not scripts:
+            raise BuildError(f"the form editor's scripts are missing from {NODE_MODULES / folder}: run `make` (npm ci)")
+        for script in scripts:
+            shutil.copy(script, admin / script.name)
+    page = string.Template((root / "templates" / "admin" / "index.html").read_text(encoding="utf-8"))
+    (admin / "index.html").write_text(page.substitute(site=_admin_site_json(portfolio)), encoding="utf-8")
+
+
+def _admin_site_json(portfolio: Portfolio) -> str:
+    """What the preview shows of the site, in its default language: labels, the timeline's scale, the links."""
+    code = portfolio.settings.default_language
+    data = {
+        "language": code,
+        "labels": portfolio.settings.labels,
+        "preconditions": PRECONDITION_GROUPS,
+        "scale": timeline_scale(portfolio),
+        "page": "../" + page_url(portfolio, "{id}", code),
+        "pdf": "../" + pdf_path("{id}", code),
+    }
+    # Inside <script>, "</" would end the element early.
+    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
 
 def _write(target: Path, text: str) -> None:

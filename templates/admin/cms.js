@@ -1,0 +1,189 @@
+// The form editor's own parts: cards are read and written as the project writes them
+// (card-yaml.js), and the preview shows a card with the site's blocks and CSS.
+(function () {
+  "use strict";
+
+  var site = JSON.parse(document.getElementById("fs-site").textContent);
+  var lang = site.language;
+
+  CMS.registerCustomFormat("card-yaml", "yml", {
+    // The core schema: "2026-01-01" stays text, as it does for the build's YAML reader.
+    fromFile: function (text) {
+      return jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA }) || {};
+    },
+    toFile: function (data, sortedKeys) {
+      return CardYaml.cardYaml(data, sortedKeys || []);
+    },
+  });
+
+  ["../assets/css/blocks.css", "../assets/css/site.css", "preview.css"].forEach(function (path) {
+    CMS.registerPreviewStyle(new URL(path, document.baseURI).href);
+  });
+
+  function t(key) {
+    return (site.labels[key] || {})[lang] || key;
+  }
+
+  function text(entry, path) {
+    return entry.getIn(["data"].concat(path, [lang])) || "";
+  }
+
+  function number(entry, path) {
+    var value = entry.getIn(["data"].concat(path));
+    return typeof value === "number" ? value : null;
+  }
+
+  function money(meur) {
+    if (meur === null) return "–";
+    return "€ " + meur.toLocaleString(site.locale) + " " + t("million");
+  }
+
+  function section(block, children) {
+    return h("section", { className: "fs-fact fs-" + block, "data-block": block }, children);
+  }
+
+  function header(entry) {
+    var kind = entry.getIn(["data", "kind"]);
+    return h("header", { className: "fs-header" },
+      h("div", { className: "fs-header__title" },
+        h("p", { className: "fs-header__kind" }, kind ? t("kind." + kind) : ""),
+        h("h1", { className: "fs-header__heading" }, text(entry, ["title"])),
+        h("p", { className: "fs-header__domain" }, text(entry, ["domain"]))),
+      h("dl", { className: "fs-header__facts" },
+        ["domain", "subdomain", "project_name"].map(function (key) {
+          return h("div", { key: key }, h("dt", {}, t(key) + ":"), " ", h("dd", {}, text(entry, [key])));
+        })));
+  }
+
+  function textBlock(props, key, withHeading) {
+    var widgets = props.widgetsFor(key);
+    var body = widgets && widgets.getIn(["widgets", lang]);
+    return h("section", { className: "fs-text", key: key, "data-block": key },
+      withHeading ? h("h2", { className: "fs-block-title" }, t(key)) : null, body);
+  }
+
+  function bar(className, from, to, low, high, label) {
+    var cells = [];
+    for (var at = from; at <= to; at++) {
+      var on = low !== null && high !== null && low <= at && at <= high;
+      cells.push(h("li", { key: at, className: on ? "is-on" : "is-off" }, label(at)));
+    }
+    return h("ol", { className: className, "aria-hidden": "true" }, cells);
+  }
+
+  function split(entry, first, second) {
+    var a = number(entry, ["shares", first]) || 0;
+    var b = number(entry, ["shares", second]) || 0;
+    return h("div", { className: "fs-split", key: first },
+      h("span", { className: "fs-split__label" }, t(first)),
+      h("span", { className: "fs-split__bar" },
+        h("span", { className: "fs-split__part fs-split__part--1", style: { width: a + "%" } }, a || ""),
+        h("span", { className: "fs-split__part fs-split__part--2", style: { width: b + "%" } }, b || "")),
+      h("span", { className: "fs-split__label" }, t(second)));
+  }
+
+  function facts(entry) {
+    var start = number(entry, ["timeline", "start"]);
+    var end = number(entry, ["timeline", "end"]);
+    var trlMin = number(entry, ["readiness", "trl", "min"]);
+    var trlMax = number(entry, ["readiness", "trl", "max"]);
+    var market = entry.getIn(["data", "readiness", "market"]);
+    var scaleStart = Math.min(start || site.scale[0], site.scale[0]);
+    var scaleEnd = Math.max(end || site.scale[1], site.scale[1]);
+    return h("div", { className: "fs-facts" },
+      section("timeline", [
+        h("h2", { className: "fs-block-title", key: "h" }, t("timeline")),
+        h("p", { className: "fs-timeline__years", key: "y" },
+          h("span", {}, t("start") + " ", h("strong", {}, start)), " ",
+          h("span", {}, t("end") + " ", h("strong", {}, end))),
+        h("div", { key: "b" }, bar("fs-timeline__bar", scaleStart, scaleEnd, start, end, function (year) {
+          return String(year % 100).padStart(2, "0");
+        })),
+      ]),
+      section("budget", [
+        h("h2", { className: "fs-block-title", key: "h" }, t("budget")),
+        h("p", { className: "fs-budget__total", key: "t" }, money(number(entry, ["budget", "total_meur"]))),
+      ]),
+      section("shares", [
+        h("h2", { className: "fs-block-title", key: "h" }, t("shares")),
+        split(entry, "capital", "rnd"),
+        split(entry, "public", "private"),
+      ]),
+      section("readiness", [
+        h("div", { className: "fs-readiness__row", key: "trl" },
+          h("h2", { className: "fs-block-title" }, t("trl")),
+          h("p", { className: "fs-readiness__value" }, (trlMin || "?") + " – " + (trlMax || "?")),
+          bar("fs-trl", 1, 9, trlMin, trlMax, String)),
+        h("div", { className: "fs-readiness__row", key: "mrl" },
+          h("h2", { className: "fs-block-title" }, t("mrl")),
+          h("p", { className: "fs-readiness__market" }, market ? t("market." + market) : "")),
+      ]));
+  }
+
+  function preconditions(entry) {
+    var marks = entry.getIn(["data", "preconditions"]);
+    var groups = Object.keys(site.preconditions).map(function (group) {
+      return h("div", { className: "fs-preconditions__group", key: group },
+        h("h3", {}, t("group." + group)),
+        h("ul", {}, site.preconditions[group].map(function (key) {
+          var mark = (marks && marks.get(key)) || "not_assessed";
+          return h("li", { key: key, className: "fs-precondition fs-precondition--" + mark },
+            h("span", { className: "fs-mark fs-mark--" + mark, title: t(mark) }), t("precondition." + key));
+        })));
+    });
+    return h("section", { className: "fs-preconditions", "data-block": "preconditions" },
+      h("h2", { className: "fs-block-title" }, t("preconditions")),
+      h("p", { className: "fs-legend" },
+        ["relevant", "less_relevant", "not_assessed"].map(function (mark) {
+          return h("span", { key: mark }, h("span", { className: "fs-mark fs-mark--" + mark }), t(mark));
+        })),
+      h("div", { className: "fs-preconditions__groups" }, groups));
+  }
+
+  function organisations(entry) {
+    var items = (entry.getIn(["data", "organisations"]) || []).map
+      ? entry.getIn(["data", "organisations"]).toJS()
+      : [];
+    return h("section", { className: "fs-fact fs-organisations", "data-block": "organisations" },
+      h("h2", { className: "fs-block-title" }, t("organisations")),
+      items.length
+        ? h("ul", { className: "fs-organisations__list" }, items.map(function (org, at) {
+            var role = org.role && org.role[lang];
+            return h("li", { key: at }, org.name || "",
+              role ? h("span", { className: "fs-organisations__role" }, " (" + role + ")") : null);
+          }))
+        : h("p", { className: "fs-empty" }, t("none_listed")));
+  }
+
+  function links(entry) {
+    var id = entry.getIn(["data", "id"]);
+    if (!id) return null;
+    var page = new URL(site.page.replace("{id}", id), document.baseURI).href;
+    var pdf = new URL(site.pdf.replace("{id}", id), document.baseURI).href;
+    return h("p", { className: "fs-preview-links" },
+      h("a", { href: page, target: "_blank", rel: "noopener" }, t("web_link") + ": " + t("card")), " · ",
+      h("a", { href: pdf, target: "_blank", rel: "noopener" }, t("pdf_link")),
+      h("span", { className: "fs-preview-note" }, " (de gepubliceerde versie)"));
+  }
+
+  var CardPreview = createClass({
+    render: function () {
+      var entry = this.props.entry;
+      var props = this.props;
+      return h("div", { className: "md-typeset fs-preview" },
+        links(entry),
+        h("article", { className: "fs-sheet", lang: lang },
+          header(entry),
+          h("div", { className: "fs-columns" },
+            h("div", { className: "fs-column fs-column--text" },
+              textBlock(props, "summary", false),
+              textBlock(props, "relevance", true),
+              textBlock(props, "dutch_partnerships", true),
+              textBlock(props, "european_partnerships", true)),
+            h("div", { className: "fs-column fs-column--facts" },
+              facts(entry), preconditions(entry), organisations(entry)))));
+    },
+  });
+
+  CMS.registerPreviewTemplate("cards", CardPreview);
+})();
