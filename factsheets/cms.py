@@ -13,11 +13,11 @@ file, which is not the card format, so the languages are ordinary fields of the 
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 import annotated_types
 import yaml
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
 from pydantic.fields import FieldInfo
 
 from .model import PRECONDITION_GROUPS, SLUG, Card, Slug, WebAddress, plain_type
@@ -27,7 +27,7 @@ COLLECTION = "cards"
 CARDS_FOLDER = "data/cards"
 FORMAT = "card-yaml"
 """The card file format that ``templates/admin/cms.js`` registers (``factsheets/cardfile.py``'s rules)."""
-WEB_ADDRESS = r"^https?://[^\s/$.?#][^\s]*$"
+WEB_ADDRESS = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/$.?#][^\s]*$"
 """The model's rule for a web address (``model._check_web_address``), as a JavaScript pattern."""
 MARKDOWN = {"summary", "relevance", "dutch_partnerships", "european_partnerships"}
 """The texts that take Markdown (card-format.md); the others are plain text."""
@@ -276,8 +276,23 @@ def _bounds(info: FieldInfo, low: str = "min", high: str = "max") -> dict[str, A
 
 
 def _pattern(info: FieldInfo) -> dict[str, Any]:
-    if Slug in (info.annotation, *get_args(info.annotation)):
+    """The pattern of the model's checked text types: a slug, a web address."""
+    rules = _metadata(info)
+    if _check_of(Slug) in rules:
         return {"pattern": [SLUG.pattern, "kleine letters a-z, cijfers en enkele streepjes"]}
-    if WebAddress in (info.annotation, *get_args(info.annotation)):
+    if _check_of(WebAddress) in rules:
         return {"pattern": [WEB_ADDRESS, "een adres dat begint met https:// of http://"]}
     return {}
+
+
+def _metadata(info: FieldInfo) -> list[Any]:
+    """The field's rules, also those of an ``Annotated`` type inside ``… | None``."""
+    rules = list(info.metadata)
+    for arg in get_args(info.annotation):
+        if get_origin(arg) is Annotated:
+            rules += get_args(arg)[1:]
+    return rules
+
+
+def _check_of(alias: Any) -> AfterValidator:
+    return next(rule for rule in get_args(alias)[1:] if isinstance(rule, AfterValidator))

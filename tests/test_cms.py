@@ -1,0 +1,486 @@
+"""The form editor at /admin/: its configuration follows the model, it writes cards the project's way,
+and in real Chromium it edits a card of a local repository with nothing but the fields changed."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar, Literal, get_args, get_origin
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from playwright.sync_api import Page, Route, sync_playwright
+from portfolios import FIXTURE_DATA, make_project
+from pydantic import BaseModel
+
+from factsheets.cardfile import CARD_FIELDS, card_yaml
+from factsheets.cms import MARKDOWN, cms_config, cms_config_yaml
+from factsheets.model import Card, plain_type
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN = ROOT / "templates" / "admin"
+NODE_MODULES = ROOT / "node_modules"
+LANGUAGES = ["nl", "en"]
+
+
+def site_languages() -> list[str]:
+    return yaml.safe_load((ROOT / "data" / "site.yml").read_text(encoding="utf-8"))["languages"]
+
+
+def backend() -> dict[str, Any]:
+    return yaml.safe_load((ADMIN / "backend.yml").read_text(encoding="utf-8"))
+
+
+# --- the configuration -------------------------------------------------------------------------------
+
+
+def test_the_committed_config_is_up_to_date():
+    assert (ADMIN / "config.yml").read_text(encoding="utf-8") == cms_config_yaml(site_languages(), backend()), (
+        "templates/admin/config.yml is out of date with the model, backend.yml or site.yml: run `make schema`"
+    )
+
+
+def model_paths(model: type[BaseModel], prefix: str = "") -> Iterator[str]:
+    """Every field of the model as a dotted path (list items without an index), text languages included."""
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        yield path
+        annotation = plain_type(info.annotation)
+        item = plain_type(get_args(annotation)[0]) if get_origin(annotation) is list else annotation
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            yield from model_paths(item, f"{path}.")
+        elif get_origin(annotation) is dict:
+            yield from (f"{path}.{code}" for code in LANGUAGES)
+
+
+def config_fields(fields: list[dict[str, Any]], prefix: str = "") -> dict[str, dict[str, Any]]:
+    found = {}
+    for field in fields:
+        path = f"{prefix}{field['name']}"
+        found[path] = field
+        found.update(config_fields(field.get("fields", []), f"{path}."))
+    return found
+
+
+def missing_fields(config: dict[str, Any]) -> list[str]:
+    present = config_fields(config["collections"][0]["fields"])
+    return [path for path in model_paths(Card) if path not in present]
+
+
+@pytest.fixture(scope="module")
+def config() -> dict[str, Any]:
+    return cms_config(LANGUAGES, backend())
+
+
+@pytest.fixture(scope="module")
+def fields(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return config_fields(config["collections"][0]["fields"])
+
+
+def test_every_model_field_has_a_form_field(config):
+    assert len(list(model_paths(Card))) > 60
+    assert missing_fields(config) == []
+
+
+def test_a_field_left_out_of_the_form_is_noticed(config):
+    broken = json.loads(json.dumps(config))
+    budget = next(field for field in broken["collections"][0]["fields"] if field["name"] == "budget")
+    budget["fields"] = [field for field in budget["fields"] if field["name"] != "includes_flagships"]
+    assert missing_fields(broken) == ["budget.includes_flagships"]
+
+
+def test_every_field_has_a_dutch_label_and_every_named_field_a_hint(fields):
+    for path, field in fields.items():
+        assert field["label"], path
+        if not path.endswith((".nl", ".en")) and not path.startswith("preconditions."):
+            assert field["hint"], path
+
+
+def test_choices_are_the_models_values(fields):
+    for path, field in fields.items():
+        if field.get("widget") != "select":
+            continue
+        model_field = resolve(path)
+        assert [option["value"] for option in field["options"]] == list(get_args(plain_type(model_field))), path
+    assert fields["kind"]["widget"] == fields["readiness.market"]["widget"] == "select"
+    assert fields["preconditions.permits"]["required"] is False  # left empty = not assessed
+
+
+def resolve(path: str) -> Any:
+    model: Any = Card
+    annotation: Any = None
+    for part in path.split("."):
+        annotation = plain_type(model.model_fields[part].annotation)
+        model = plain_type(get_args(annotation)[0]) if get_origin(annotation) is list else annotation
+    return annotation if get_origin(annotation) is Literal else model
+
+
+def test_numbers_carry_the_models_bounds(fields):
+    assert (fields["shares.capital"]["min"], fields["shares.capital"]["max"]) == (0, 100)
+    assert (fields["readiness.trl.min"]["min"], fields["readiness.trl.min"]["max"]) == (1, 9)
+    assert (fields["timeline.start"]["value_type"], fields["budget.total_meur"]["value_type"]) == ("int", "float")
+    total = fields["budget.total_meur"]
+    assert total["min"] == 0 and total["pattern"][0] == "^(?!0$)"  # greater than 0, not 0 itself
+    assert fields["key_figures"]["max"] == 20
+    assert fields["id"]["pattern"][0] == Card.model_json_schema()["properties"]["id"]["pattern"]
+
+
+def test_texts_are_one_field_per_language_and_markdown_where_the_format_says(fields):
+    for name in ("title", "summary", "organisations.role", "key_figures.label"):
+        assert [sub["name"] for sub in fields[name]["fields"]] == LANGUAGES, name
+    for name in MARKDOWN:
+        assert {fields[f"{name}.{code}"]["widget"] for code in LANGUAGES} == {"markdown"}
+    assert fields["title.en"]["widget"] == "string"
+    assert fields["organisations.role.nl"]["required"] is False  # an optional text is optional in each language
+
+
+def test_parent_is_a_programme_and_domains_come_from_existing_cards(fields):
+    parent = fields["parent"]
+    assert parent["widget"] == "relation" and parent["value_field"] == "id"
+    assert parent["filters"] == [{"field": "kind", "values": ["programme"]}]
+    assert fields["domain.nl"]["widget"] == "relation" and fields["domain.nl"]["value_field"] == "domain.nl"
+
+
+def test_the_collection_writes_data_cards_in_the_registered_format(config):
+    collection = config["collections"][0]
+    assert (collection["folder"], collection["extension"], collection["format"]) == ("data/cards", "yml", "card-yaml")
+    assert 'registerCustomFormat("card-yaml"' in (ADMIN / "cms.js").read_text(encoding="utf-8")
+    assert config["publish_mode"] == "editorial_workflow"
+
+
+# --- the card file's one way of writing ---------------------------------------------------------------
+
+AWKWARD_TEXTS = [
+    "plain words",
+    "no",
+    "Yes",
+    "null",
+    "2026",
+    "a: b",
+    "title #1",
+    " leading space",
+    "trailing space ",
+    "-dash",
+    "[bracket]",
+    "{brace}",
+    "*star",
+    "&amp",
+    "!bang",
+    "%percent",
+    "@at",
+    "`tick",
+    "'single'",
+    '"double"',
+    "back\\slash",
+    "tab\there",
+    "one line\n",
+    "two\nlines",
+    "two\nlines\n",
+    "para\n\npara\n",
+    "ends in two\n\n",
+    "\nleading newline",
+    "  indented\nblock\n",
+    "line\n   \nwith blank spaces",
+    "- list\n- items\n",
+    "crlf\r\nline",
+    "bell\x07",
+    "separator\u2028here",
+    "ümlaut and € and 中文",
+    "",
+]
+
+
+def awkward_card() -> dict[str, Any]:
+    card = yaml.safe_load((FIXTURE_DATA / "cards" / "atmp.yml").read_text(encoding="utf-8"))
+    card["key_figures"] = [{"value": 1.5, "unit": "count", "label": {"nl": text, "en": text}} for text in AWKWARD_TEXTS]
+    card["order"] = None  # left out, as the form leaves out an emptied field
+    return card
+
+
+def test_every_awkward_text_reads_back_as_written():
+    card = awkward_card()
+    read_back = yaml.safe_load(card_yaml(card))
+    written = [figure["label"].get("nl", "") for figure in read_back["key_figures"]]
+    assert written == AWKWARD_TEXTS
+    assert "order" not in read_back
+
+
+def node_card_yaml(cards: list[dict[str, Any]]) -> list[str]:
+    """The cards as the form editor's own writer (card-yaml.js) writes them, run under Node."""
+    script = """
+        const { cardYaml } = require(process.argv[1]);
+        const [order, cards] = JSON.parse(require("fs").readFileSync(0, "utf8"));
+        process.stdout.write(JSON.stringify(cards.map((card) => cardYaml(card, order))));
+    """
+    result = subprocess.run(
+        ["node", "-e", script, str(ADMIN / "card-yaml.js")],
+        input=json.dumps([CARD_FIELDS, cards]),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def every_fixture_card() -> list[dict[str, Any]]:
+    paths = sorted((ROOT / "tests" / "fixtures").rglob("cards/*.yml"))
+    cards = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in paths]
+    return [card for card in cards if isinstance(card, dict)]
+
+
+def test_the_form_editor_and_the_formatter_write_the_same_text():
+    cards = [awkward_card(), *every_fixture_card()]
+    assert len(cards) > 10
+    assert node_card_yaml(cards) == [card_yaml(card) for card in cards]
+
+
+def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "build.py", *args, "--data", str(project / "data")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_names_a_card_written_otherwise_and_format_rewrites_it(tmp_path):
+    data = Path(shutil.copytree(FIXTURE_DATA, tmp_path / "data"))
+    card = data / "cards" / "atmp.yml"
+    before = yaml.safe_load(card.read_text(encoding="utf-8"))
+    written = card.read_text(encoding="utf-8")
+    flow = written.replace("timeline:\n  start: 2025\n  end: 2035", "timeline: {start: 2025, end: 2035}")
+    assert flow != written
+    card.write_text(flow, encoding="utf-8")
+    checked = run(tmp_path, "check")
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr
+    line = flow[: flow.index("timeline:")].count("\n") + 1
+    assert f"atmp.yml:{line}:1: not written the way the form editor writes cards" in checked.stderr
+    formatted = run(tmp_path, "format")
+    assert formatted.returncode == 0 and "atmp.yml" in formatted.stdout
+    assert run(tmp_path, "check").returncode == 0
+    assert yaml.safe_load(card.read_text(encoding="utf-8")) == before
+
+
+# --- in Chromium ------------------------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+SITE_HOST = "portfolio.test"
+"""The site's name in the browser: not localhost, so the CMS behaves as on the public site."""
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    f"--host-resolver-rules=MAP {SITE_HOST} 127.0.0.1",
+]
+DECAP_SERVER = NODE_MODULES / "decap-server" / "dist" / "index.js"
+LOCAL_PROXY = "http://localhost:8081/api/v1"
+"""Where the CMS looks for its local repository server (decap-server's default port)."""
+DESKTOP = {"width": 1400, "height": 1000}
+PHONE = {"width": 390, "height": 844}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".yml": "text/yaml",
+    }
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture portfolio as a project in a git repository of its own, committed."""
+    project = make_project(tmp_path_factory.mktemp("cms") / "project")
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=project, check=True)
+    subprocess.run([*git, "commit", "-qm", "the fixture portfolio"], cwd=project, check=True)
+    return project
+
+
+@pytest.fixture(scope="module")
+def site(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from factsheets.publish import build_site
+    from factsheets.validate import load_portfolio
+
+    out = tmp_path_factory.mktemp("cms-site") / "site"
+    build_site(load_portfolio(project / "data", project), project, out, tmp_path_factory.mktemp("cms-cache"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def site_port(site: Path) -> Iterator[int]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser(site_port: int) -> Iterator[Any]:
+    # The public site is served over HTTPS, where the CMS finds the secure-context APIs it needs.
+    secure = f"--unsafely-treat-insecure-origin-as-secure=http://{SITE_HOST}:{site_port}"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, secure])
+        yield chromium
+        chromium.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def local_repository(project: Path) -> Iterator[int]:
+    """decap-server (pinned in package-lock.json) serving the project's working tree; its port."""
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "GIT_REPO_DIRECTORY": str(project)}
+    server = subprocess.Popen(["node", str(DECAP_SERVER)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert server.poll() is None, server.stderr.read().decode() if server.stderr else "decap-server exited"
+            assert time.monotonic() < deadline, "decap-server did not start"
+            time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        if server.stderr:
+            server.stderr.close()
+
+
+class Recorder:
+    """Every request and every console error of a page."""
+
+    def __init__(self, page: Page) -> None:
+        self.urls: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", lambda request: self.urls.append(request.url))
+        page.on("console", lambda message: self.errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+
+def open_admin(
+    browser: Any, url: str, viewport: dict[str, int], proxy_port: int | None = None
+) -> tuple[Page, Recorder]:
+    context = browser.new_context(viewport=viewport, locale="nl-NL")
+    page = context.new_page()
+    recorder = Recorder(page)
+    if proxy_port:
+        # The shipped configuration names decap-server's default port; this test's server listens on a free one.
+        def forward(route: Route) -> None:
+            target = route.request.url.replace("http://localhost:8081", f"http://127.0.0.1:{proxy_port}")
+            route.fulfill(response=route.fetch(url=target))
+
+        page.route(f"{urlsplit(LOCAL_PROXY)._replace(path='').geturl()}/**", forward)
+    page.goto(url)
+    return page, recorder
+
+
+@pytest.mark.browser
+def test_admin_loads_its_configuration_without_errors_and_nothing_from_third_parties(browser, site_port):
+    origin = f"http://{SITE_HOST}:{site_port}"
+    page, recorder = open_admin(browser, f"{origin}/admin/", DESKTOP)
+    page.get_by_role("button", name="Inloggen met GitHub").wait_for(timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    assert recorder.errors == []
+    assert f"{origin}/admin/config.yml" in recorder.urls
+    assert [url for url in recorder.urls if not url.startswith(origin + "/")] == []
+    page.context.close()
+
+
+def save_changes(page: Page) -> None:
+    page.get_by_role("button", name="Publiceer").click()
+    page.get_by_role("menuitem", name="Publiceer nu").click()
+
+
+def wait_for_diff(project: Path, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        diff = subprocess.run(["git", "diff", "-U0"], cwd=project, capture_output=True, text=True, check=True).stdout
+        if diff:
+            return diff
+        time.sleep(0.2)
+    raise AssertionError("the form's save did not reach the working tree")
+
+
+def field_lines(text: str, group: str, name: str) -> list[str]:
+    """The lines of ``group.name`` in a card file written the project's way (its key line and its block)."""
+    lines = text.splitlines()
+    start = lines.index(f"{group}:")
+    at = next(at for at in range(start + 1, len(lines)) if lines[at].startswith(f"  {name}:"))
+    end = next((end for end in range(at + 1, len(lines)) if not lines[end].startswith("    ")), len(lines))
+    return lines[at:end]
+
+
+def changed_lines(diff: str) -> tuple[list[str], list[str]]:
+    lines = [line for line in diff.splitlines() if not line.startswith(("---", "+++"))]
+    return [line[1:] for line in lines if line.startswith("-")], [line[1:] for line in lines if line.startswith("+")]
+
+
+@pytest.mark.browser
+def test_editing_a_card_in_the_form_changes_exactly_those_fields(
+    browser, site_port, project, local_repository, tmp_path
+):
+    card = project / "data" / "cards" / "atmp.yml"
+    original = card.read_text(encoding="utf-8")
+    before = yaml.safe_load(original)
+    new_total, new_summary = before["budget"]["total_meur"] + 150, "A new English summary for the ATMP flagship."
+    try:
+        page, recorder = open_admin(browser, f"http://127.0.0.1:{site_port}/admin/", DESKTOP, local_repository)
+        page.get_by_role("button", name="Inloggen").click()
+        page.goto(f"http://127.0.0.1:{site_port}/admin/#/collections/cards/entries/atmp")
+        page.get_by_label("Totaal in miljoen euro").fill(str(new_total))
+        summary = page.locator("label", has_text="Samenvatting").locator(
+            "xpath=ancestor::div[.//*[@data-slate-editor]][1]"
+        )
+        summary.locator("[data-slate-editor]").nth(LANGUAGES.index("en")).click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type(new_summary)
+        save_changes(page)
+        diff = wait_for_diff(project)
+        page.get_by_text("Wijzigingen opgeslagen").wait_for()
+        assert recorder.errors == []
+        page.context.close()
+
+        checked = run(project, "check")
+        assert checked.returncode == 0, checked.stderr
+        after = yaml.safe_load(card.read_text(encoding="utf-8"))
+        assert after["budget"]["total_meur"] == new_total and after["summary"]["en"].strip() == new_summary
+        before["budget"]["total_meur"], before["summary"]["en"] = new_total, after["summary"]["en"]
+        assert after == before
+        edited = card.read_text(encoding="utf-8")
+        removed, added = changed_lines(diff)
+        assert removed == field_lines(original, "summary", "en") + field_lines(original, "budget", "total_meur")
+        assert added == field_lines(edited, "summary", "en") + field_lines(edited, "budget", "total_meur")
+        assert subprocess.run(["git", "diff", "--name-only"], cwd=project, capture_output=True, text=True).stdout == (
+            "data/cards/atmp.yml\n"
+        )
+    finally:
+        card.write_text(original, encoding="utf-8")
