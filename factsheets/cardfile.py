@@ -18,6 +18,7 @@ Comments other than the schema comment are not kept: the form editor cannot keep
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,9 @@ def _field_rank(key: str) -> int:
 
 
 def _without_empty(value: Any) -> Any:
+    """The value as the form editor keeps it: without empty keys, dates as their text."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     if isinstance(value, dict):
         return {key: _without_empty(item) for key, item in value.items() if item is not None and item != ""}
     if isinstance(value, list):
@@ -96,6 +100,8 @@ def _scalar(value: Any) -> str:
         return "{}"
     if isinstance(value, list):
         return "[]"
+    if isinstance(value, datetime.date):
+        return _string(value.isoformat())  # as text: the form editor reads 2025-10-01 as text, not as a date
     return _string(str(value))
 
 

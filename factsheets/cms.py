@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 
 import annotated_types
 import yaml
-from pydantic import AfterValidator, BaseModel
+from pydantic import AfterValidator, BaseModel, WithJsonSchema
 from pydantic.fields import FieldInfo
 
 from .model import PRECONDITION_GROUPS, SLUG, Card, Slug, WebAddress, plain_type
@@ -33,6 +33,13 @@ MARKDOWN = {"summary", "relevance", "dutch_partnerships", "european_partnerships
 """The texts that take Markdown (card-format.md); the others are plain text."""
 FROM_EXISTING = {"domain", "subdomain"}
 """Texts chosen from the values other cards already have, so that a domain is not misspelt."""
+LIST_SUMMARIES = {
+    "organisations": "{{fields.name}}",
+    "key_figures": "{{fields.value}} {{fields.unit}}",
+    "sources": "{{fields.title.%s}}",
+    "unconfirmed": "{{fields.note.%s}}",
+}
+"""What a collapsed list item shows (``%s``: the default language)."""
 
 FIELDS: dict[str, tuple[str, str]] = {
     "id": ("Id", "Kleine letters a-z, cijfers en enkele streepjes; wordt de bestandsnaam. Later niet meer wijzigen."),
@@ -68,7 +75,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "readiness.market": ("Market Readiness Level", "Hoe ver het project op de markt is."),
     "preconditions": (
         "Randvoorwaarden",
-        "Per randvoorwaarde: Relevant of Minder relevant. Leeg laten betekent: niet beoordeeld.",
+        "Per randvoorwaarde: Relevant of Minder relevant. Leeg laten betekent: onbekend.",
     ),
     "organisations": ("Betrokken bedrijven en instellingen", "Mag leeg blijven."),
     "organisations.name": ("Naam", "De naam van de organisatie."),
@@ -76,10 +83,20 @@ FIELDS: dict[str, tuple[str, str]] = {
     "organisations.url": ("Website", "Optioneel: een adres dat begint met https:// of http://."),
     "key_figures": ("Kerncijfers", "Optioneel: getallen die de teksten noemen."),
     "key_figures.value": ("Waarde", "Het getal zelf, zonder eenheid."),
+    "key_figures.qualifier": ("Meer dan of circa", "Optioneel: als de tekst 'meer dan' of 'circa' zegt."),
     "key_figures.unit": ("Eenheid", "Wat het getal telt."),
     "key_figures.label": ("Omschrijving", "Wat het getal betekent, zonder het getal."),
     "key_figures.year": ("Jaar", "Optioneel: het jaar waar het getal over gaat."),
     "key_figures.source": ("Bron", "Optioneel: waar het getal vandaan komt."),
+    "sources": ("Bronnen", "Optioneel: de documenten waar de kaart op berust."),
+    "sources.title": ("Titel", "De naam van het document, in elke taal."),
+    "sources.date": ("Datum", "Optioneel: wanneer het verscheen, als 2025, 2025-10 of 2025-10-01."),
+    "sources.page": ("Pagina", "Optioneel: de pagina of pagina's, bijvoorbeeld 3-4."),
+    "sources.url": ("Adres", "Optioneel: waar het document te lezen is; begint met https:// of http://."),
+    "sources.note": ("Toelichting", "Optioneel: wat eruit is overgenomen, of wat verloren ging."),
+    "unconfirmed": ("Niet bevestigd", "Optioneel: getallen die de bronnen niet bevestigen, met een notitie."),
+    "unconfirmed.fields": ("Getallen", "Elk als veldpad, bijvoorbeeld shares.capital of key_figures[0].value."),
+    "unconfirmed.note": ("Notitie", "Staat tussen haakjes achter elk van deze getallen."),
 }
 """Per field (its path, list items without an index): the Dutch label and hint in the form."""
 
@@ -123,6 +140,8 @@ OPTIONS = {
     "percent": "procent",
     "multiplier": "keer",
     "count": "aantal",
+    "more_than": "meer dan",
+    "about": "circa",
 }
 """The Dutch words for the model's choices, as on the Dutch sheet."""
 
@@ -191,10 +210,13 @@ def _field(name: str, info: FieldInfo, prefix: str, languages: list[str]) -> dic
             widget="list",
             allow_add=True,
             collapsed=True,
-            summary="{{fields.name}}" if "name" in item.model_fields else "{{fields.value}} {{fields.unit}}",
+            summary=LIST_SUMMARIES[path].replace("%s", languages[0]),
             fields=_fields(item, f"{path}.", languages),
-            **_bounds(info, "min", "max"),
+            **_bounds(info),
         )
+    elif item is not None:
+        field.update(widget="list", allow_add=True, field={"name": name, "label": label, "widget": "string"})
+        field.update(_bounds(info))
     elif annotation is bool:
         field.update(widget="boolean", default=info.default)
     elif annotation in (int, float):
@@ -276,13 +298,20 @@ def _bounds(info: FieldInfo, low: str = "min", high: str = "max") -> dict[str, A
 
 
 def _pattern(info: FieldInfo) -> dict[str, Any]:
-    """The pattern of the model's checked text types: a slug, a web address."""
+    """The pattern of the model's checked text types: a slug, a web address, one its JSON schema states."""
     rules = _metadata(info)
+    stated = [_json_schema(rule)["pattern"] for rule in rules if "pattern" in _json_schema(rule)]
+    if stated:
+        return {"pattern": [stated[0], "niet in de vorm die de toelichting noemt"]}
     if _check_of(Slug) in rules:
         return {"pattern": [SLUG.pattern, "kleine letters a-z, cijfers en enkele streepjes"]}
     if _check_of(WebAddress) in rules:
         return {"pattern": [WEB_ADDRESS, "een adres dat begint met https:// of http://"]}
     return {}
+
+
+def _json_schema(rule: Any) -> dict[str, Any]:
+    return (rule.json_schema or {}) if isinstance(rule, WithJsonSchema) else {}
 
 
 def _metadata(info: FieldInfo) -> list[Any]:

@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import Page, Route, sync_playwright
+from conftest import CHROMIUM, CHROMIUM_ARGS
+from playwright.sync_api import Page, Route
 from portfolios import FIXTURE_DATA, make_project
 from pydantic import BaseModel
 
@@ -275,18 +276,8 @@ def test_check_names_a_card_written_otherwise_and_format_rewrites_it(tmp_path):
 
 # --- in Chromium ------------------------------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
 SITE_HOST = "portfolio.test"
-"""The site's name in the browser: not localhost, so the CMS behaves as on the public site."""
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    f"--host-resolver-rules=MAP {SITE_HOST} 127.0.0.1",
-]
+"""The site's name in the public browser: not localhost, so the CMS behaves as on the public site."""
 DECAP_SERVER = NODE_MODULES / "decap-server" / "dist" / "index.js"
 LOCAL_PROXY = "http://localhost:8081/api/v1"
 """Where the CMS looks for its local repository server (decap-server's default port)."""
@@ -337,13 +328,17 @@ def site_port(site: Path) -> Iterator[int]:
 
 
 @pytest.fixture(scope="module")
-def browser(site_port: int) -> Iterator[Any]:
-    # The public site is served over HTTPS, where the CMS finds the secure-context APIs it needs.
-    secure = f"--unsafely-treat-insecure-origin-as-secure=http://{SITE_HOST}:{site_port}"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, secure])
-        yield chromium
-        chromium.close()
+def public_browser(browser: Any, site_port: int) -> Iterator[Any]:
+    """A second Chromium (from the session's Playwright) that reaches the site as ``portfolio.test``."""
+    args = [
+        *CHROMIUM_ARGS,
+        f"--host-resolver-rules=MAP {SITE_HOST} 127.0.0.1",
+        # The public site is served over HTTPS, where the CMS finds the secure-context APIs it needs.
+        f"--unsafely-treat-insecure-origin-as-secure=http://{SITE_HOST}:{site_port}",
+    ]
+    chromium = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
+    yield chromium
+    chromium.close()
 
 
 def free_port() -> int:
@@ -404,9 +399,9 @@ def open_admin(
 
 
 @pytest.mark.browser
-def test_admin_loads_its_configuration_without_errors_and_nothing_from_third_parties(browser, site_port):
+def test_admin_loads_its_configuration_without_errors_and_nothing_from_third_parties(public_browser, site_port):
     origin = f"http://{SITE_HOST}:{site_port}"
-    page, recorder = open_admin(browser, f"{origin}/admin/", DESKTOP)
+    page, recorder = open_admin(public_browser, f"{origin}/admin/", DESKTOP)
     page.get_by_role("button", name="Inloggen met GitHub").wait_for(timeout=30_000)
     page.wait_for_load_state("networkidle")
     assert recorder.errors == []
