@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal, get_args, get_origin
 from urllib.parse import urlsplit
 
+import axe_playwright_python
 import pytest
 import yaml
 from conftest import CHROMIUM, CHROMIUM_ARGS
@@ -398,6 +399,39 @@ def open_admin(
     return page, recorder
 
 
+AXE_JS = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+RUN_AXE = """async () => (await axe.run(document, {runOnly: {type: 'tag', values: %s}})).violations
+  .map(v => v.id + ': ' + v.nodes.map(node => node.target.join(' ')).join(', '))"""
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page: Page) -> list[str]:
+    page.add_script_tag(content=AXE_JS)
+    return page.evaluate(RUN_AXE % json.dumps(WCAG_TAGS))
+
+
+@pytest.mark.browser
+def test_admin_is_accessible_while_loading_and_at_sign_in(browser, site_port):
+    held: list[Route] = []
+    page, _ = open_admin_held(browser, f"http://127.0.0.1:{site_port}/admin/", held)
+    page.locator("[class*=-LoaderText]").wait_for()
+    assert axe_violations(page) == []
+    held[0].continue_()
+    page.get_by_role("button", name="Inloggen").wait_for()
+    assert axe_violations(page) == []
+    page.context.close()
+
+
+def open_admin_held(browser: Any, url: str, held: list[Route]) -> tuple[Page, Recorder]:
+    """The admin page with its configuration held back (the loading screen stays) until ``held[0]`` continues."""
+    context = browser.new_context(viewport=DESKTOP, locale="nl-NL")
+    page = context.new_page()
+    page.route("**/admin/config.yml", lambda route: held.append(route))
+    recorder = Recorder(page)
+    page.goto(url)
+    return page, recorder
+
+
 @pytest.mark.browser
 def test_admin_loads_its_configuration_without_errors_and_nothing_from_third_parties(public_browser, site_port):
     origin = f"http://{SITE_HOST}:{site_port}"
@@ -479,3 +513,39 @@ def test_editing_a_card_in_the_form_changes_exactly_those_fields(
         )
     finally:
         card.write_text(original, encoding="utf-8")
+
+
+def preview_frame(page: Page) -> Any:
+    frame = page.frame_locator("iframe").first
+    frame.locator(".fs-header__heading").wait_for()
+    return frame
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_form_and_its_preview_in_dutch(browser, site_port, project, local_repository, viewport, tmp_path_factory):
+    """The form and the preview (the card in the site's CSS, with its links), photographed to be looked at."""
+    pictures = tmp_path_factory.mktemp("cms-screenshots")
+    name = "desktop" if viewport == DESKTOP else "phone"
+    page, recorder = open_admin(browser, f"http://127.0.0.1:{site_port}/admin/", viewport, local_repository)
+    page.get_by_role("button", name="Inloggen").click()
+    page.goto(f"http://127.0.0.1:{site_port}/admin/#/collections/cards/entries/atmp")
+    page.get_by_label("Totaal in miljoen euro").wait_for()
+    assert page.get_by_text("Kleine letters a-z, cijfers en enkele streepjes").count() == 1  # Dutch hints
+    page.screenshot(path=pictures / f"form-{name}.png")
+    frame = preview_frame(page)
+    title = yaml.safe_load((project / "data" / "cards" / "atmp.yml").read_text(encoding="utf-8"))["title"]["nl"]
+    heading = frame.locator(".fs-header__heading")
+    assert heading.inner_text() == title
+    assert heading.evaluate("element => getComputedStyle(element).color") == "rgb(21, 66, 115)"  # blocks.css
+    links = frame.locator(".fs-preview-links a")
+    assert links.nth(0).get_attribute("href").endswith("/projecten/atmp/")
+    assert links.nth(1).get_attribute("href").endswith("/pdf/atmp.nl.pdf")
+    page.locator("iframe").first.scroll_into_view_if_needed()  # on a phone the preview is beside the form
+    frame.locator("body").evaluate("() => document.fonts.ready")
+    page.screenshot(path=pictures / f"preview-{name}.png")
+    frame.locator(".fs-preconditions").scroll_into_view_if_needed()
+    page.screenshot(path=pictures / f"preview-facts-{name}.png")
+    assert recorder.errors == []
+    page.context.close()
+    print(f"screenshots in {pictures}")

@@ -35,7 +35,7 @@
 
   function money(meur) {
     if (meur === null) return "–";
-    return "€ " + meur.toLocaleString(site.locale) + " " + t("million");
+    return "€ " + meur.toLocaleString(lang) + " " + t("million");
   }
 
   function section(block, children) {
