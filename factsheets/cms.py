@@ -151,7 +151,6 @@ def cms_config(languages: list[str], backend: dict[str, Any]) -> dict[str, Any]:
     return {
         **backend,
         "locale": "nl",
-        "local_backend": True,
         # Decap requires a media folder; cards hold no pictures, so nothing is ever written there.
         "media_folder": "data/media",
         "collections": [_collection(languages)],

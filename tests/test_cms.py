@@ -417,7 +417,7 @@ def test_admin_is_accessible_while_loading_and_at_sign_in(browser, site_port):
     page.locator("[class*=-LoaderText]").wait_for()
     assert axe_violations(page) == []
     held[0].continue_()
-    page.get_by_role("button", name="Inloggen").wait_for()
+    page.get_by_role("button", name="Inloggen met GitHub").wait_for()
     assert axe_violations(page) == []
     page.context.close()
 
@@ -482,9 +482,9 @@ def test_editing_a_card_in_the_form_changes_exactly_those_fields(
     before = yaml.safe_load(original)
     new_total, new_summary = before["budget"]["total_meur"] + 150, "A new English summary for the ATMP flagship."
     try:
-        page, recorder = open_admin(browser, f"http://127.0.0.1:{site_port}/admin/", DESKTOP, local_repository)
+        page, recorder = open_admin(browser, f"http://localhost:{site_port}/admin/", DESKTOP, local_repository)
         page.get_by_role("button", name="Inloggen").click()
-        page.goto(f"http://127.0.0.1:{site_port}/admin/#/collections/cards/entries/atmp")
+        page.goto(f"http://localhost:{site_port}/admin/#/collections/cards/entries/atmp")
         page.get_by_label("Totaal in miljoen euro").fill(str(new_total))
         summary = page.locator("label", has_text="Samenvatting").locator(
             "xpath=ancestor::div[.//*[@data-slate-editor]][1]"
@@ -527,9 +527,9 @@ def test_the_form_and_its_preview_in_dutch(browser, site_port, project, local_re
     """The form and the preview (the card in the site's CSS, with its links), photographed to be looked at."""
     pictures = tmp_path_factory.mktemp("cms-screenshots")
     name = "desktop" if viewport == DESKTOP else "phone"
-    page, recorder = open_admin(browser, f"http://127.0.0.1:{site_port}/admin/", viewport, local_repository)
+    page, recorder = open_admin(browser, f"http://localhost:{site_port}/admin/", viewport, local_repository)
     page.get_by_role("button", name="Inloggen").click()
-    page.goto(f"http://127.0.0.1:{site_port}/admin/#/collections/cards/entries/atmp")
+    page.goto(f"http://localhost:{site_port}/admin/#/collections/cards/entries/atmp")
     page.get_by_label("Totaal in miljoen euro").wait_for()
     assert page.get_by_text("Kleine letters a-z, cijfers en enkele streepjes").count() == 1  # Dutch hints
     page.screenshot(path=pictures / f"form-{name}.png")

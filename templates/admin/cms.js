@@ -186,4 +186,8 @@
   });
 
   CMS.registerPreviewTemplate("cards", CardPreview);
+
+  // Opened at http://localhost:…, the form edits the working tree through decap-server (`make cms-server`)
+  // instead of GitHub. Only then: the CMS would otherwise ask localhost:8081 on every load from 127.0.0.1 too.
+  CMS.init({ config: location.hostname === "localhost" ? { local_backend: true } : {} });
 })();
