@@ -9,7 +9,7 @@ STAMP := $(VENV)/requirements.installed
 NODE_STAMP := node_modules/.package-lock.json
 DEBIAN_PACKAGES := chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
-.PHONY: build test check serve schema format cms-server bench fidelity system clean
+.PHONY: build test check serve schema tidy cms-server bench fidelity system clean
 
 build: system $(STAMP) $(NODE_STAMP)
 	$(PY) build.py
@@ -27,8 +27,8 @@ serve: system $(STAMP) $(NODE_STAMP)
 schema: $(STAMP)
 	$(PY) build.py schema
 
-format: $(STAMP)
-	$(PY) build.py format
+tidy: $(STAMP)
+	$(PY) build.py tidy
 
 # The form editor's local repository mode: with `make serve` running, open http://localhost:8000/admin/.
 cms-server: $(NODE_STAMP)

@@ -1,7 +1,7 @@
 """The one way a card file is written, so that the form editor and hand edits agree line for line.
 
 The form editor (``templates/admin/card-yaml.js``) writes a card with exactly these rules, and
-``python build.py format`` rewrites hand-edited cards with them; ``check`` reports a card that
+``python build.py tidy`` rewrites hand-edited cards with them; ``check`` reports a card that
 differs. Both sides follow the same short list, so changing one field changes only its lines:
 
 - the schema comment for editors' text editors, a blank line, then the fields;
@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from .load import display_name
+from .messages import message
 from .model import Card
 from .problems import BuildError, Problem
 
@@ -149,8 +150,7 @@ def formatting_problems(cards_dir: Path, root: Path) -> list[Problem]:
     for path in unformatted(cards_dir):
         have, want = path.read_text(encoding="utf-8").split("\n"), _formatted(path).split("\n")
         line = next((at for at, (a, b) in enumerate(zip(have, want, strict=False), 1) if a != b), len(want))
-        message = "not written the way the form editor writes cards; `python build.py format` rewrites it"
-        problems.append(Problem(display_name(path, root), line, 1, "", message))
+        problems.append(Problem(display_name(path, root), line, 1, "", message("tidy.not_tidy")))
     return problems
 
 
@@ -164,7 +164,7 @@ def format_cards(cards_dir: Path) -> list[Path]:
     changes = {path: _formatted(path) for path in unformatted(cards_dir)}
     for path, text in changes.items():
         if _without_empty(yaml.safe_load(text)) != _without_empty(_read(path)):
-            raise BuildError(f"{path.name}: formatting would change a value; nothing was rewritten")
+            raise BuildError(message("tidy.would_change_value", file=path.name))
     for path, text in changes.items():
         path.write_text(text, encoding="utf-8")
     return list(changes)
@@ -173,7 +173,7 @@ def format_cards(cards_dir: Path) -> list[Path]:
 def _formatted(path: Path) -> str:
     data = _read(path)
     if not isinstance(data, dict):
-        raise BuildError(f"{path.name} does not hold a card; `python build.py check` says why")
+        raise BuildError(message("tidy.not_a_card", file=path.name))
     return card_yaml(data)
 
 
@@ -181,4 +181,4 @@ def _read(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError:
-        raise BuildError(f"{path.name} is not valid YAML; `python build.py check` says where") from None
+        raise BuildError(message("tidy.not_a_card", file=path.name)) from None

@@ -265,11 +265,11 @@ def test_check_names_a_card_written_otherwise_and_format_rewrites_it(tmp_path):
     flow = written.replace("timeline:\n  start: 2025\n  end: 2035", "timeline: {start: 2025, end: 2035}")
     assert flow != written
     card.write_text(flow, encoding="utf-8")
-    checked = run(tmp_path, "check")
+    checked = run(tmp_path, "check", "--lang", "en")
     assert checked.returncode == 1 and "Traceback" not in checked.stderr
     line = flow[: flow.index("timeline:")].count("\n") + 1
     assert f"atmp.yml:{line}:1: not written the way the form editor writes cards" in checked.stderr
-    formatted = run(tmp_path, "format")
+    formatted = run(tmp_path, "tidy")
     assert formatted.returncode == 0 and "atmp.yml" in formatted.stdout
     assert run(tmp_path, "check").returncode == 0
     assert yaml.safe_load(card.read_text(encoding="utf-8")) == before
@@ -349,26 +349,24 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def local_repository(project: Path) -> Iterator[int]:
+def local_repository(project: Path, tmp_path: Path) -> Iterator[int]:
     """decap-server (pinned in package-lock.json) serving the project's working tree; its port."""
     port = free_port()
     env = {**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "GIT_REPO_DIRECTORY": str(project)}
-    server = subprocess.Popen(["node", str(DECAP_SERVER)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = tmp_path / "decap-server.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(["node", str(DECAP_SERVER)], env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
-        while True:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert server.poll() is None, server.stderr.read().decode() if server.stderr else "decap-server exited"
+        while "listening on" not in log.read_text(encoding="utf-8", errors="replace"):
+            assert server.poll() is None, f"decap-server exited: {log.read_text(errors='replace')}"
             assert time.monotonic() < deadline, "decap-server did not start"
             time.sleep(0.2)
         yield port
+        assert server.poll() is None, f"decap-server exited during the test: {log.read_text(errors='replace')}"
     finally:
         server.terminate()
         server.wait(timeout=10)
-        if server.stderr:
-            server.stderr.close()
 
 
 class Recorder:

@@ -1,5 +1,5 @@
 // How the form editor writes a card file: the same rules as factsheets/cardfile.py, so that a card
-// saved in the form and a card formatted by `python build.py format` are the same text. Read the
+// saved in the form and a card formatted by `python build.py tidy` are the same text. Read the
 // rules there; tests/test_cms.py runs this file under Node on every fixture card and compares.
 (function (root) {
   "use strict";
