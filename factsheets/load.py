@@ -7,7 +7,9 @@ no duplicate keys (the last one would silently win).
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,18 +94,39 @@ class _PlainYamlLoader(_SafeBase):
 
 def display_name(path: Path, root: Path) -> str:
     """The path as editors see it in the repository: relative, with forward slashes."""
+    # The folder is resolved, never the file: a symbolic link is named as itself, not as its target.
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a loop of links
         return path.as_posix()
 
 
 def load_yaml(path: Path, root: Path) -> Document:
     """Read one YAML file into a Document, or raise InvalidInput naming the place."""
     name = display_name(path, root)
-    text = _read_text(path, name)
+    text = read_text(path, name)
     if not text.strip():
         raise InvalidInput([Problem(name, 1, 1, "", "the file is empty")])
+    return parse_yaml(text, name)
+
+
+def parse_yaml(text: str, name: str, first_line: int = 1) -> Document:
+    """YAML ``text`` from file ``name`` (starting on its line ``first_line``) into a Document."""
+    try:
+        document = _parse(text, name)
+    except InvalidInput as invalid:
+        raise InvalidInput([_moved(problem, first_line - 1) for problem in invalid.problems]) from None
+    if first_line > 1:
+        document.values = {path: (line + first_line - 1, col) for path, (line, col) in document.values.items()}
+        document.keys = {path: (line + first_line - 1, col) for path, (line, col) in document.keys.items()}
+    return document
+
+
+def _moved(problem: Problem, lines: int) -> Problem:
+    return Problem(problem.file, problem.line + lines, problem.col, problem.field, problem.message)
+
+
+def _parse(text: str, name: str) -> Document:
     try:
         node = _compose(text)
     except yaml.reader.ReaderError as error:
@@ -128,7 +151,10 @@ def load_yaml(path: Path, root: Path) -> Document:
         raise InvalidInput([Problem(name, 1, 1, "", "the file holds no data")])
     document = Document(name, None, dropped_comments=dropped_comments(node, text))
     problems: list[Problem] = []
-    document.data = _to_python(node, (), document, problems, yaml.SafeLoader(""))
+    try:
+        document.data = _to_python(node, (), document, problems, yaml.SafeLoader(""))
+    except RecursionError:
+        raise InvalidInput([Problem(name, 1, 1, "", "the file is nested too deeply to be a card")]) from None
     if problems:
         raise InvalidInput(problems)
     return document
@@ -142,12 +168,56 @@ def _compose(text: str) -> yaml.Node | None:
         loader.dispose()
 
 
-def _read_text(path: Path, name: str) -> str:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        message = f"the file is {size:,} bytes; a card may be at most {MAX_FILE_BYTES:,} bytes"
+NOT_A_FILE = {
+    stat.S_IFLNK: "is a symbolic link; only regular files of the repository are read: put the file itself here",
+    stat.S_IFDIR: "is a folder where a file belongs",
+    stat.S_IFIFO: "is a named pipe (FIFO), not a regular file",
+    stat.S_IFSOCK: "is a socket, not a regular file",
+    stat.S_IFCHR: "is a device, not a regular file",
+    stat.S_IFBLK: "is a device, not a regular file",
+}
+
+
+def kind_problem(path: Path) -> str | None:
+    """Why ``path`` is not a regular file of the repository (without following it); None when it is one."""
+    mode = os.lstat(path).st_mode
+    return None if stat.S_ISREG(mode) else NOT_A_FILE.get(stat.S_IFMT(mode), "is not a regular file")
+
+
+def read_bytes(path: Path, name: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; anything else is refused before it is read.
+
+    A symbolic link could publish any file of the build machine, a FIFO would hang the build,
+    and a file replaced between the check and the read is caught by checking the open file again.
+    """
+    try:
+        problem = kind_problem(path)
+        if problem is None:
+            return _read_regular(path, name, limit)
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        problem = f"cannot be read: {error.strerror}"
+    raise InvalidInput([Problem(name, 1, 1, "", problem)])
+
+
+def _read_regular(path: Path, name: str, limit: int) -> bytes:
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(path, flags)
+    with os.fdopen(descriptor, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise InvalidInput([Problem(name, 1, 1, "", NOT_A_FILE.get(stat.S_IFMT(info.st_mode), "is not a file"))])
+        raw = file.read(limit + 1)
+    if len(raw) > limit:
+        message = f"the file is larger than {limit:,} bytes; a card or page may be at most {limit:,} bytes"
         raise InvalidInput([Problem(name, 1, 1, "", message)])
-    raw = path.read_bytes()
+    return raw
+
+
+def read_text(path: Path, name: str, limit: int = MAX_FILE_BYTES) -> str:
+    """A regular file's text: UTF-8, without a byte order mark; InvalidInput naming the place otherwise."""
+    raw = read_bytes(path, name, limit)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -198,9 +268,12 @@ def _scalar(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem]
         return constructor.construct_object(node)
     except yaml.constructor.ConstructorError:
         # PyYAML resolves a few odd plain scalars (a lone "=") to types it then cannot build.
-        line, col = node.start_mark.line + 1, node.start_mark.column + 1
-        problems.append(Problem(doc.file, line, col, dotted(path), f"cannot read {node.value!r}; put it in quotes"))
-        return None
+        message = f"cannot read {node.value[:60]!r}; put it in quotes"
+    except ValueError:  # Python refuses to read whole numbers of more than 4300 digits
+        message = f"the number has {len(node.value):,} digits; that is not a number a card needs"
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    problems.append(Problem(doc.file, line, col, dotted(path), message))
+    return None
 
 
 def dotted(path: Path_) -> str:
