@@ -69,9 +69,12 @@ def label_problems(labels: dict[str, dict[str, str]]) -> Iterator[tuple[str, str
         expected = PLACEHOLDERS.get(key, set())
         for code, text in labels[key].items():
             found = _placeholders(text)
-            if found != expected:
+            if found is None:
+                message = "write each {placeholder} as a plain {name}: no format specs (:...), conversions (!r), "
+                yield key, message + f"attributes or indexes; found: {text[:80]!r}"
+            elif found != expected:
                 wanted = ", ".join(f"{{{name}}}" for name in sorted(expected)) or "no {placeholders}"
-                yield key, f"the {code} text must use {wanted}, found: {text!r}"
+                yield key, f"the {code} text must use {wanted}, found: {text[:80]!r}"
     for key in labels:
         if key not in known:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
@@ -79,10 +82,22 @@ def label_problems(labels: dict[str, dict[str, str]]) -> Iterator[tuple[str, str
 
 
 def _placeholders(text: str) -> set[str] | None:
+    """The names in ``text``'s ``{placeholders}``; None when one is more than a name.
+
+    ``str.format`` would run a format spec (``{title:>200000000}`` fills memory) or reach into
+    attributes (``{title.__class__}``): a label may only name the values the templates give it.
+    """
+    names: set[str] = set()
     try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+        for _, name, spec, conversion in string.Formatter().parse(text):
+            if name is None:
+                continue
+            if not name.isidentifier() or spec or conversion:
+                return None
+            names.add(name)
     except ValueError:  # an unmatched brace
         return None
+    return names
 
 
 @dataclass(frozen=True)

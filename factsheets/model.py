@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import datetime
 import re
+from functools import cache
 from typing import Annotated, Any, Literal, get_args, get_origin
+from urllib.parse import urlsplit
 
+from babel import Locale, UnknownLocaleError
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -27,12 +30,14 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .text import MAX_CARD_MARKDOWN, character_problem, markdown_issues
+
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 64
 
 
 def _check_slug(value: str) -> str:
-    if not SLUG.match(value) or len(value) > MAX_SLUG_LENGTH:
+    if not SLUG.fullmatch(value) or len(value) > MAX_SLUG_LENGTH:
         raise PydanticCustomError(
             "slug",
             "'{value}' is not a valid id: use lower-case a-z, 0-9 and single hyphens, at most {limit} characters",
@@ -65,20 +70,113 @@ def _check_languages(value: dict[str, str], info: ValidationInfo) -> dict[str, s
     return value
 
 
+def _check_plain_texts(value: dict[str, str]) -> dict[str, str]:
+    for code, text in value.items():
+        _check_characters(text, f"the {code} text ")
+        if len(text) > MAX_PLAIN_TEXT:
+            raise PydanticCustomError(
+                "text_too_long",
+                "the {code} text is {length} characters long; at most {limit} are allowed",
+                {"code": code, "length": len(text), "limit": MAX_PLAIN_TEXT},
+            )
+    return value
+
+
+def _check_markdown_texts(value: dict[str, str]) -> dict[str, str]:
+    for code, text in value.items():
+        issues = markdown_issues(text, MAX_CARD_MARKDOWN)
+        if issues:
+            first = issues[0]
+            where = f"the {code} text" + (f", line {first.line}" if first.line > 1 else "")
+            raise PydanticCustomError("markdown", "{where}: {message}", {"where": where, "message": first.message})
+    return value
+
+
+def _check_characters(text: str, which: str = "") -> str:
+    problem = character_problem(text)
+    if problem:
+        raise PydanticCustomError("characters", "{which}{problem}", {"which": which, "problem": problem})
+    return text
+
+
+WEB_ADDRESS = re.compile(r"https?://[^\s/$.?#\"'<>\\^`{|}][^\s\"'<>\\^`{|}]*", re.IGNORECASE)
+MAX_WEB_ADDRESS = 2000
+
+
 def _check_web_address(value: str) -> str:
-    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
+    if not WEB_ADDRESS.fullmatch(value) or len(value) > MAX_WEB_ADDRESS or not _host(value):
         raise PydanticCustomError("web_address", "expected a web address starting with https:// or http://", {})
     return value
 
 
+def _host(value: str) -> str:
+    try:
+        return urlsplit(value).hostname or ""
+    except ValueError:
+        return ""
+
+
+def _check_base_url(value: str) -> str:
+    _check_web_address(value)
+    parts = urlsplit(value)
+    if parts.username is not None or parts.query or parts.fragment or "#" in value or "?" in value:
+        raise PydanticCustomError(
+            "base_url", "the site's address has no user name, ?query or #fragment: give only https://host/path/", {}
+        )
+    if not parts.path.endswith("/"):
+        raise PydanticCustomError("base_url", "the site's address ends in /, e.g. https://portfolio.example.org/", {})
+    return value
+
+
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+
+
+def _check_language_code(code: str) -> str:
+    if not LANGUAGE_CODE.fullmatch(code) or not _known_language(code):
+        raise PydanticCustomError(
+            "language", "'{code}' is not a language code Babel knows (two or three letters: nl, en, fy, ...)",
+            {"code": code[:20]},
+        )  # fmt: skip
+    return code
+
+
+@cache
+def _known_language(code: str) -> bool:
+    try:
+        Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+def _check_unique(codes: list[str]) -> list[str]:
+    doubles = sorted({code for code in codes if codes.count(code) > 1})
+    if doubles:
+        raise PydanticCustomError("unique", "{codes} given more than once", {"codes": ", ".join(doubles)})
+    return codes
+
+
 Slug = Annotated[str, AfterValidator(_check_slug), Field(max_length=200, json_schema_extra={"pattern": SLUG.pattern})]
+MAX_PLAIN_TEXT = 500
+"""Characters in a plain text (a title, a label): a heading or a line, not an essay."""
+
 Text = Annotated[
     dict[str, str],
     AfterValidator(_check_languages),
+    AfterValidator(_check_plain_texts),
     # The languages come from site.yml, so the schema fills in this definition.
     WithJsonSchema({"type": "object", "x-localized-text": True}),
 ]
+MarkdownText = Annotated[
+    dict[str, str],
+    AfterValidator(_check_languages),
+    AfterValidator(_check_markdown_texts),
+    WithJsonSchema({"type": "object", "x-localized-text": True}),
+]
+PlainText = Annotated[str, AfterValidator(_check_characters)]
 WebAddress = Annotated[str, AfterValidator(_check_web_address)]
+BaseUrl = Annotated[str, AfterValidator(_check_base_url)]
+LanguageCode = Annotated[str, AfterValidator(_check_language_code)]
 Mark = Literal["relevant", "less_relevant"]
 Market = Literal["exploration", "partly_operational", "operational"]
 Unit = Literal["meur", "eur", "jobs", "fte", "percent", "multiplier", "count"]
@@ -106,6 +204,7 @@ class Strict(BaseModel):
 class Budget(Strict):
     total_meur: float = Field(
         gt=0,
+        le=1_000_000,
         description="Projectomvang: the project's total size in millions of euros. Example: 1200",
     )
     includes_flagships: bool = Field(
@@ -219,13 +318,13 @@ class Preconditions(Strict):
 
 
 class Organisation(Strict):
-    name: str = Field(min_length=1, max_length=200, description="The organisation's name. Example: Leyden Labs")
+    name: PlainText = Field(min_length=1, max_length=200, description="The organisation's name. Example: Leyden Labs")
     role: Text | None = Field(None, description="Its role in the project. Example: {nl: penvoerder, en: lead}")
     url: WebAddress | None = Field(None, description="Its website, http(s) only. Example: https://example.org")
 
 
 class KeyFigure(Strict):
-    value: float = Field(description="The figure as a plain number. Example: 8.6")
+    value: float = Field(ge=-1e12, le=1e12, description="The figure as a plain number. Example: 8.6")
     qualifier: Qualifier | None = Field(
         None, description="When the text says 'meer dan' (more_than) or 'circa' (about). Example: more_than"
     )
@@ -315,10 +414,10 @@ class Card(Strict):
     subdomain: Text = Field(description="Sub-domein. Example: {nl: Life sciences en Biotech}")
     title: Text = Field(description="The card's heading. Example: {nl: Infectieziekten, en: Infectious Diseases}")
     project_name: Text = Field(description="Project naam. Example: {nl: 'Flagship Biotech Nexus: Infectieziekten'}")
-    summary: Text = Field(description="The introduction, in Markdown.")
-    relevance: Text = Field(description="Strategische relevantie en maatschappelijke baten, in Markdown.")
-    dutch_partnerships: Text = Field(description="Koppeling aan Nederlandse samenwerkingen, in Markdown.")
-    european_partnerships: Text = Field(description="Koppeling aan Europese samenwerkingen, in Markdown.")
+    summary: MarkdownText = Field(description="The introduction, in Markdown.")
+    relevance: MarkdownText = Field(description="Strategische relevantie en maatschappelijke baten, in Markdown.")
+    dutch_partnerships: MarkdownText = Field(description="Koppeling aan Nederlandse samenwerkingen, in Markdown.")
+    european_partnerships: MarkdownText = Field(description="Koppeling aan Europese samenwerkingen, in Markdown.")
     budget: Budget = Field(description="Projectomvang. Example: {total_meur: 1200}")
     timeline: Timeline = Field(description="Tijdlijn: start and end year. Example: {start: 2026, end: 2030}")
     shares: Shares = Field(description="Aandeel %: two splits that each add up to 100.")
@@ -360,12 +459,14 @@ LABEL_HELP = "A text per language for the interface, e.g. {nl: Tijdlijn, en: Tim
 class SiteSettings(Strict):
     """Portfolio-wide settings: data/site.yml."""
 
-    languages: list[Slug] = Field(min_length=1, description="The site's languages; the first is the default.")
+    languages: Annotated[list[LanguageCode], AfterValidator(_check_unique)] = Field(
+        min_length=1, max_length=12, description="The site's languages; the first is the default."
+    )
     name: Text = Field(description="The portfolio's name. Example: {nl: Biotech Nexus, en: Biotech Nexus}")
     tagline: Text = Field(description="The portfolio's closing line, on sheets and the site.")
     description: Text = Field(description="One sentence about the portfolio, for the home page and search engines.")
     publisher: Text = Field(description="Who publishes the portfolio.")
-    base_url: WebAddress = Field(description="The public address of the site, ending in /. Example: https://…/")
+    base_url: BaseUrl = Field(description="The public address of the site, ending in /. Example: https://…/")
     labels: dict[str, Text] = Field(description=LABEL_HELP)
 
     @field_validator("base_url")
@@ -377,3 +478,12 @@ class SiteSettings(Strict):
     @property
     def default_language(self) -> str:
         return self.languages[0]
+
+
+class PageMeta(Strict):
+    """The front matter of a hand-written page in ``content/<lang>/``."""
+
+    title: PlainText = Field(min_length=1, max_length=MAX_PLAIN_TEXT, description="The page's title.")
+    description: PlainText | None = Field(
+        None, max_length=MAX_PLAIN_TEXT, description="One sentence about the page, for search engines."
+    )

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 @dataclass(frozen=True, order=True)
@@ -20,8 +27,9 @@ class Problem:
 
     def _text(self) -> str:
         text = f"{self.field}: {self.message}" if self.field else self.message
-        # One problem, one line: a key with a line break must not start a fake problem line.
-        return text.replace("\r", "\\r").replace("\n", "\\n")
+        # One problem, one line: a key with a line break must not start a fake problem line, and no
+        # control character or bidi override from a file may steer the terminal or the annotation.
+        return _UNPRINTABLE.sub(_escaped, text.replace("\r", "\\r").replace("\n", "\\n"))
 
     def as_github_annotation(self, level: str = "error") -> str:
         """The problem as a GitHub workflow command (``error`` or ``warning``), escaped as GitHub's toolkit does."""

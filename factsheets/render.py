@@ -7,25 +7,28 @@ The web page and the printed sheet call the same components in
 
 from __future__ import annotations
 
-import posixpath
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import markdown
 import nh3
 import yaml
 from babel import Locale
 from markupsafe import Markup
 
+from .content import ContentPage
 from .i18n import Language
 from .model import PRECONDITION_GROUPS, Card
 from .problems import BuildError
 from .provenance import unconfirmed_notes
+from .text import PAGE_LINKS, PAGE_TAGS, page_link_rule, relative, safe_html, within_site_or_absolute
 from .validate import Domain, Portfolio, counted_cards, total_meur
+
+__all__ = ["relative"]  # part of this module's interface: templates' links are made with it
 
 CARDS_FOLDER = "projecten"
 DOMAINS_FOLDER = "domeinen"
@@ -33,9 +36,6 @@ PDF_FOLDER = "pdf"
 
 QR_SCHEME = "qr:"
 """``<img src="qr:https://…">``: the QR code of that address, drawn when the PDF is rendered."""
-
-ALLOWED_TAGS = {"p", "ul", "ol", "li", "em", "strong", "a", "br", "code", "blockquote"}
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
 # --- where things live in the output --------------------------------------------------------
@@ -75,36 +75,69 @@ def inside(base: Path, relative_path: str) -> Path:
     return target
 
 
-def relative(target: str, from_page: str) -> str:
-    """A link from the page at URL ``from_page`` (a folder URL like ``en/projecten/x/``) to ``target``."""
-    start = from_page.rstrip("/") or "."
-    link = posixpath.relpath(target.rstrip("/") or ".", start)
-    return link + "/" if target.endswith("/") and link != "." else ("./" if link == "." else link)
-
-
 # --- card text -------------------------------------------------------------------------------
 
 
-@cache
-def _markdown() -> markdown.Markdown:
-    converter = markdown.Markdown(extensions=["sane_lists"])
-    # Raw HTML in a card is an editor's mistake or an attack: escape it instead of passing it on.
-    converter.preprocessors.deregister("html_block")
-    converter.inlinePatterns.deregister("html")
-    return converter
-
-
 def markdown_to_html(text: str) -> Markup:
-    """Card Markdown as safe HTML: raw HTML shown as text, links only to http(s) and mailto."""
-    html = _markdown().reset().convert(text)
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}},
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel="noopener",
-    )
-    return Markup(clean)
+    """Card Markdown as safe HTML: raw HTML shown as text, links only absolute http(s) and mailto.
+
+    Relative links mean nothing on a printed sheet (WeasyPrint would make them ``file://`` links),
+    so ``check`` refuses them and they are dropped here.
+    """
+    return safe_html(text)[0]
+
+
+def site_pages(portfolio: Portfolio, code: str) -> dict[str, str]:
+    """The pages of one language as editors link to them (``over.md``) and their URLs in that language."""
+    pages = {"index.md": "./"}
+    pages.update({page.source: f"{page.name}/" for page in portfolio.pages if page.language == code})
+    pages.update({f"{CARDS_FOLDER}/{card.id}.md": f"{CARDS_FOLDER}/{card.id}/" for card in portfolio.cards})
+    pages.update({f"{DOMAINS_FOLDER}/{d.slug}.md": f"{DOMAINS_FOLDER}/{d.slug}/" for d in portfolio.domains()})
+    return pages
+
+
+_HEADING = re.compile(r" {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
+_REFERENCE = re.compile(r" {0,3}\[[^\]]+\]:[ \t]*\S.*")
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def page_markdown(page: ContentPage, pages: dict[str, str]) -> str:
+    """A hand-written page as MkDocs receives it: its headings, and between them sanitised HTML.
+
+    Headings stay Markdown (escaped), so that MkDocs still makes the table of contents and the
+    anchors; everything else is converted here like card text and reaches MkDocs as one HTML block,
+    which MkDocs passes on without reading it as Markdown again.
+    """
+    rule = page_link_rule(pages, f"{page.name}/")
+    lines = page.markdown.split("\n")
+    references = [line for line in lines if _REFERENCE.fullmatch(line)]
+    parts: list[str] = []
+    chunk: list[str] = []
+    for line in lines:
+        heading = _HEADING.fullmatch(line)
+        if heading is None:
+            chunk.append(line)
+            continue
+        parts.append(_html_block(chunk, references, rule))
+        parts.append(f"{heading.group(1)} {_heading_text(heading.group(2))}")
+        chunk = []
+    parts.append(_html_block(chunk, references, rule))
+    return "\n\n".join(part for part in parts if part) + "\n"
+
+
+def _html_block(lines: list[str], references: list[str], rule: Callable[[str], str | None]) -> str:
+    if not "".join(lines).strip():
+        return ""
+    text = "\n".join([*lines, "", *references])
+    html, _ = safe_html(text, rule, PAGE_LINKS, PAGE_TAGS, ("sane_lists", "tables"), within_site_or_absolute)
+    # One line: a blank line would end MkDocs' HTML block and let it read the rest as Markdown.
+    return '<div class="fs-prose">' + str(html).replace("\n", "&#10;") + "</div>"
+
+
+def _heading_text(text: str) -> str:
+    """A heading's words, with nothing in them that MkDocs could read as markup or attributes."""
+    plain = nh3.clean(safe_html(text)[0], tags=set())  # text only, with < and & as entities
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", plain)
 
 
 # --- the templates ---------------------------------------------------------------------------
@@ -174,6 +207,10 @@ class Renderer:
             "description": lang.text(self.portfolio.settings.description),
         }
         return front_matter(meta) + _without_blank_lines(body)
+
+    def content_page(self, page: ContentPage) -> str:
+        meta = {"title": page.title} | ({"description": page.description} if page.description else {})
+        return front_matter(meta) + page_markdown(page, site_pages(self.portfolio, page.language))
 
     def domain_page(self, domain: Domain, code: str) -> str:
         lang = self.language(code)
@@ -257,11 +294,12 @@ def front_matter(meta: dict[str, Any]) -> str:
     Replacing only ``<``, ``>`` and ``"`` makes both safe, and leaves the common
     ``&`` (as in "I&II") readable in both.
     """
-    safe = {key: _theme_safe(value) if isinstance(value, str) else value for key, value in meta.items()}
+    safe = {key: theme_safe(value) if isinstance(value, str) else value for key, value in meta.items()}
     return "---\n" + yaml.safe_dump(safe, allow_unicode=True, sort_keys=True) + "---\n\n"
 
 
-def _theme_safe(text: str) -> str:
+def theme_safe(text: str) -> str:
+    """Text that Material may print raw in HTML or in an attribute: no tags, no attribute ends."""
     return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 

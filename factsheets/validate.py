@@ -16,13 +16,15 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from .content import ContentPage, PageSource, read_pages
 from .i18n import label_problems
-from .load import Document, display_name, dotted, load_yaml
+from .load import Document, display_name, dotted, kind_problem, load_yaml
 from .messages import catalogue, did_you_mean, message
-from .model import Card, SiteSettings
+from .model import Card, PageMeta, SiteSettings
 from .problems import InvalidInput, Problem
 from .progress import Progress
 from .provenance import unconfirmed_problems
+from .text import MAX_PAGE_MARKDOWN, PAGE_LINKS, markdown_issues, page_link_rule
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class Portfolio:
 
     settings: SiteSettings
     cards: tuple[Card, ...]
+    pages: tuple[ContentPage, ...] = ()
+    """The hand-written pages of ``content/<lang>/``."""
 
     @property
     def languages(self) -> list[str]:
@@ -86,12 +90,19 @@ def total_meur(cards: tuple[Card, ...] | list[Card]) -> float:
     return sum(card.budget.total_meur for card in counted_cards(cards))
 
 
+MAX_DOMAIN_SLUG = 60
+"""A domain's page name is made from its name; a file name has room for about 250 bytes."""
+
+
 def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "domein"
+    return re.sub(r"[^a-z0-9]+", "-", name.lower())[:MAX_DOMAIN_SLUG].strip("-") or "domein"
 
 
-def load_portfolio(data_dir: Path, root: Path, progress: Progress | None = None) -> Portfolio:
-    """Load and validate ``data_dir/site.yml`` and ``data_dir/cards/*.yml``.
+def load_portfolio(
+    data_dir: Path, root: Path, progress: Progress | None = None, content_dir: Path | None = None
+) -> Portfolio:
+    """Load and validate ``data_dir/site.yml``, ``data_dir/cards/*.yml`` and the pages in ``content_dir``
+    (default ``root/content``).
 
     Raises InvalidInput with every problem in every file.
     """
@@ -106,6 +117,7 @@ def load_portfolio(data_dir: Path, root: Path, progress: Progress | None = None)
         ]
     with progress.step("validate"):
         settings, languages = _validate_settings(settings_document, problems)
+        sources = read_pages(content_dir or root / "content", root, settings.languages, problems) if settings else []
         cards: list[tuple[Card, Document]] = []
         for document in documents:
             card = _validate(Card, document, languages, problems)
@@ -122,9 +134,11 @@ def load_portfolio(data_dir: Path, root: Path, progress: Progress | None = None)
             cards_dir = display_name(data_dir / "cards", root)
             problems.append(Problem(cards_dir, 1, 1, "", message("check.no_cards")))
         progress.note("validate", f"{len(cards)} cards")
-    if problems or settings is None:
+        portfolio = None if settings is None else Portfolio(settings, tuple(_programme_order([c for c, _ in cards])))
+        pages = _validate_pages(sources, portfolio, {Path(d.file).stem for d in documents}, problems)
+    if problems or portfolio is None:
         raise InvalidInput(problems)
-    return Portfolio(settings, tuple(_programme_order([card for card, _ in cards])))
+    return Portfolio(portfolio.settings, portfolio.cards, tuple(pages))
 
 
 def load_portfolio_settings(data_dir: Path, root: Path) -> SiteSettings:
@@ -135,6 +149,32 @@ def load_portfolio_settings(data_dir: Path, root: Path) -> SiteSettings:
     if problems or settings is None:
         raise InvalidInput(problems)
     return settings
+
+
+def _validate_pages(
+    sources: list[PageSource], portfolio: Portfolio | None, card_files: set[str], problems: list[Problem]
+) -> list[ContentPage]:
+    """Each page's front matter against the model, and its Markdown like a card's, with links to the site."""
+    pages: list[ContentPage] = []
+    for source in sources:
+        meta = _validate(PageMeta, source.front_matter, None, problems)
+        if meta is not None:
+            pages.append(ContentPage(source.language, source.name, meta.title, meta.description, source.markdown))
+    if portfolio is None:
+        return pages
+    draft = Portfolio(portfolio.settings, portfolio.cards, tuple(pages))
+    for source in sources:
+        known = _linkable_pages(draft, source.language, card_files)
+        for issue in markdown_issues(source.markdown, MAX_PAGE_MARKDOWN, page_link_rule(known, ""), PAGE_LINKS):
+            problems.append(Problem(source.file, source.body_line + issue.line - 1, issue.col, "", issue.message))
+    return pages
+
+
+def _linkable_pages(portfolio: Portfolio, code: str, card_files: set[str]) -> dict[str, str]:
+    from .render import CARDS_FOLDER, site_pages  # render builds on this module; it knows where pages live
+
+    # A card with problems of its own is still a page to link to: its problems are reported in its file.
+    return site_pages(portfolio, code) | {f"{CARDS_FOLDER}/{stem}.md": f"{CARDS_FOLDER}/{stem}/" for stem in card_files}
 
 
 def _read(path: Path, root: Path, problems: list[Problem], missing: str = "") -> Document | None:
@@ -165,6 +205,9 @@ def _validate_settings(
 def _card_files(cards_dir: Path, root: Path, problems: list[Problem]) -> list[Path]:
     if not cards_dir.is_dir():
         problems.append(Problem(display_name(cards_dir, root), 1, 1, "", message("check.cards_folder_missing")))
+        return []
+    if cards_dir.is_symlink():
+        problems.append(Problem(display_name(cards_dir, root), 1, 1, "", kind_problem(cards_dir) or ""))
         return []
     cards = []
     for path in sorted(cards_dir.iterdir()):
