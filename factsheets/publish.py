@@ -21,6 +21,7 @@ import shutil
 import string
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .fingerprint import add_tree, code_fingerprint, is_intact, seal
+from .fingerprint import add_tree, code_fingerprint, digest_file, is_intact, seal
 from .i18n import Language
 from .messages import message
 from .model import PRECONDITION_GROUPS, Card
@@ -46,6 +47,7 @@ from .render import (
     language_prefix,
     page_url,
     pdf_path,
+    theme_safe,
     timeline_scale,
 )
 from .validate import Portfolio
@@ -68,8 +70,24 @@ def build_site(
     An ``offline`` site opens from the file system (a downloaded preview), without a server.
     """
     _refuse_unsafe_output(out, root)
-    progress = progress or Progress.silent()
-    cache_dir = cache_dir or default_cache_dir(root)
+    try:
+        _build(portfolio, root, out, cache_dir or default_cache_dir(root), progress or Progress.silent(), offline)
+    except OSError as error:
+        # A full disk, a read-only or vanished folder: the reason and the file, not a traceback.
+        raise BuildError(f"could not write the site ({_reason(error)}") from None
+    log.info("published %s", out)
+
+
+def _reason(error: OSError) -> str:
+    """The system's reason and the file it concerns; ``shutil.copytree`` collects one error per file."""
+    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list) and error.args[0]:
+        _, target, why = error.args[0][0]
+        found = re.search(r"\[Errno \d+\] ([^:]+)", str(why))
+        return f"{found.group(1) if found else why}): {target}"
+    return f"{error.strerror or error})" + (f": {error.filename}" if error.filename else "")
+
+
+def _build(portfolio: Portfolio, root: Path, out: Path, cache_dir: Path, progress: Progress, offline: bool) -> None:
     renderer = Renderer(portfolio, root / "templates")
     with (
         _source_date_epoch(root),
@@ -92,7 +110,6 @@ def build_site(
             write_admin(portfolio, root, stage)
             if offline:
                 make_browsable_from_files(stage, urlsplit(portfolio.settings.base_url).path)
-    log.info("published %s", out)
 
 
 _LOCAL_LINK = re.compile(r'(\s(?:href|src)=")([^"#?:]*)(?=["#?])')
@@ -159,18 +176,55 @@ def _source_date_epoch(root: Path) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _staging(out: Path) -> Iterator[Path]:
-    """A fresh folder beside ``out`` that replaces it when the block succeeds, and vanishes otherwise."""
+    """A fresh folder beside ``out`` that replaces it when the block succeeds, and vanishes otherwise.
+
+    It first removes what an interrupted build (killed, or its machine stopped) left beside ``out``;
+    the folders' names carry their build's process id, so a build still running keeps its own.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    try:
+    _remove_leftovers(out)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=out.parent))
+    with _replacing(out, stage):
         yield stage
+
+
+def _remove_leftovers(out: Path) -> None:
+    for pattern in (f".{out.name}.building-*", f".{out.name}.old-*"):
+        for leftover in out.parent.glob(pattern):
+            if not _running(leftover.name.removeprefix(f".{out.name}.").split("-")[1]):
+                log.info("removing %s, left by an interrupted build", leftover)
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _running(pid: str) -> bool:
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, but belongs to someone else
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def _replacing(out: Path, stage: Path) -> Iterator[None]:
+    try:
+        yield
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-    old = out.parent / f".{out.name}.old-{stage.name.rsplit('-', 1)[-1]}"
+    old = out.parent / f".{out.name}.old-{stage.name.split('.building-', 1)[1]}"
     if out.exists():
         out.rename(old)
-    stage.rename(out)
+    try:
+        stage.rename(out)
+    except OSError:
+        if old.exists() and not out.exists():
+            old.rename(out)  # the previous output stays as it was
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -179,8 +233,11 @@ def write_docs_tree(renderer: Renderer, root: Path, docs: Path) -> None:
     portfolio = renderer.portfolio
     for code in portfolio.languages:
         folder = docs / code
-        shutil.copytree(root / "content" / code, folder, dirs_exist_ok=True)
-        (folder / "index.md").write_text(renderer.overview_page(code), encoding="utf-8")
+        # Hand-written pages were read and checked with the cards; MkDocs gets them converted, never the files.
+        for page in portfolio.pages:
+            if page.language == code:
+                _write(inside(folder, page.source), renderer.content_page(page))
+        _write(folder / "index.md", renderer.overview_page(code))
         for card in portfolio.cards:
             _write(inside(folder, f"{CARDS_FOLDER}/{card.id}.md"), renderer.card_page(card, code))
         for domain in portfolio.domains():
@@ -239,8 +296,7 @@ def run_mkdocs(portfolio: Portfolio, root: Path, docs: Path, site: Path, work: P
 
     config = mkdocs_config(portfolio, root, docs, site)
     cached = cache_dir / _site_key(config, docs, root / "templates" / "site")
-    if cached.is_dir() and is_intact(cached):
-        shutil.copytree(cached, site, dirs_exist_ok=True)
+    if _reused(cached, site):
         return True
     config_file = work / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True))
@@ -269,28 +325,63 @@ def _site_key(config: dict[str, Any], docs: Path, theme_overrides: Path) -> str:
     return digest.hexdigest()
 
 
+def _reused(cached: Path, site: Path) -> bool:
+    """Copy an earlier, intact MkDocs output; False when there is none (or another build just replaced it)."""
+    if not cached.is_dir() or not is_intact(cached):
+        return False
+    try:
+        shutil.copytree(cached, site, dirs_exist_ok=True)
+    except (OSError, shutil.Error):
+        if cached.is_dir():
+            raise
+        return False  # MkDocs builds the site again, into a folder it empties first
+    return True
+
+
+STALE_PARTIAL_SECONDS = 3600
+"""A half-copied cache entry this old belongs to a build that was killed, not to one still copying."""
+
+
 def _keep_only(cache_dir: Path, target: Path, site: Path) -> None:
-    """Keep this build's MkDocs output as the only cached one, sealed with the digest of its files."""
+    """Keep this build's MkDocs output as the only cached one, sealed with the digest of its files.
+
+    Builds sharing the cache each copy into a folder of their own and rename it into place;
+    the first to finish stores and seals it, the others find it there.
+    """
     cache_dir.mkdir(parents=True, exist_ok=True)
-    partial = cache_dir / f".{target.name}.partial"
-    shutil.rmtree(partial, ignore_errors=True)
-    shutil.copytree(site, partial)
+    partial = Path(tempfile.mkdtemp(prefix=".site-", suffix=".partial", dir=cache_dir))
+    try:
+        shutil.copytree(site, partial, dirs_exist_ok=True)
+        partial.rename(target)
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)
+        if not target.is_dir():
+            raise
+    else:
+        seal(target)
+    keep = {target, digest_file(target)}
     for old in cache_dir.iterdir():
-        if old == partial:
+        if old in keep or (old.suffix == ".partial" and not _older_than(old, STALE_PARTIAL_SECONDS)):
             continue
         if old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
         else:
-            old.unlink()
-    partial.rename(target)
-    seal(target)
+            old.unlink(missing_ok=True)
+
+
+def _older_than(path: Path, seconds: float) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > seconds
+    except OSError:
+        return False
 
 
 def mkdocs_config(portfolio: Portfolio, root: Path, docs: Path, site: Path) -> dict[str, Any]:
     config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
     settings = portfolio.settings
     config.update(docs_dir=str(docs), site_dir=str(site), site_url=settings.base_url)
-    config["site_name"] = settings.name[settings.default_language]
+    config["site_name"] = theme_safe(settings.name[settings.default_language])
+    config["site_description"] = theme_safe(settings.description[settings.default_language])
     config["theme"]["custom_dir"] = str(root / config["theme"]["custom_dir"])
     config["hooks"] = [str(root / hook) for hook in config.get("hooks", [])]
     i18n = next(plugin["i18n"] for plugin in config["plugins"] if isinstance(plugin, dict) and "i18n" in plugin)
@@ -301,18 +392,19 @@ def mkdocs_config(portfolio: Portfolio, root: Path, docs: Path, site: Path) -> d
 def _language_config(portfolio: Portfolio, root: Path, code: str) -> dict[str, Any]:
     settings = portfolio.settings
     labels = settings.labels
-    content_pages = sorted(path.name for path in (root / "content" / code).glob("*.md"))
+    content_pages = sorted(page.source for page in portfolio.pages if page.language == code)
     return {
         "locale": code,
         "name": language_name(code, code),
         "default": code == settings.default_language,
         "build": True,
-        "site_name": settings.name[code],
-        "site_description": settings.description[code],
+        # Material prints these texts unescaped in some places: they reach MkDocs theme-safe.
+        "site_name": theme_safe(settings.name[code]),
+        "site_description": theme_safe(settings.description[code]),
         "nav": [
-            {labels["overview"][code]: "index.md"},
-            {labels["domains"][code]: [f"{DOMAINS_FOLDER}/{domain.slug}.md" for domain in portfolio.domains()]},
-            *_cards_nav(portfolio, labels["projects"][code]),
+            {theme_safe(labels["overview"][code]): "index.md"},
+            {theme_safe(labels["domains"][code]): [f"{DOMAINS_FOLDER}/{d.slug}.md" for d in portfolio.domains()]},
+            *_cards_nav(portfolio, theme_safe(labels["projects"][code])),
             *content_pages,
         ],
         "extra": {
@@ -389,7 +481,8 @@ def comparison_csv(portfolio: Portfolio) -> str:
     )
     for card in portfolio.cards:
         writer.writerow(
-            [
+            _inert(value)
+            for value in [
                 card.id,
                 card.kind,
                 card.parent or "",
@@ -419,6 +512,18 @@ def _sources_text(card: Card, lang: Language) -> str:
         page = lang.t("source_page", page=source.page) if source.page else ""
         sources.append(", ".join(part for part in (lang.text(source.title), source.date, page, source.url) if part))
     return " | ".join(sources)
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice).
+
+    Only texts: the numbers the CSV carries are written by us and stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _plain_number(value: float) -> str:
