@@ -10,12 +10,18 @@ the block.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import logging
 import math
 import multiprocessing
 import os
+import select
 import shutil
+import signal
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,8 +181,8 @@ class PdfBuild:
         self.pool = ProcessPoolExecutor(
             max_workers=min(max(len(self.missing), 1), workers or os.cpu_count() or 1),
             mp_context=_workers_context(),
-            initializer=_date_like_the_build,
-            initargs=(os.environ.get("SOURCE_DATE_EPOCH"),),
+            initializer=_start_worker,
+            initargs=(os.environ.get("SOURCE_DATE_EPOCH"), os.getpid()),
         )
         base_url = str(root / "templates" / "print") + "/"
         self.futures = [self.pool.submit(render_pdf, job, base_url) for job in self.missing]
@@ -240,6 +246,11 @@ def _workers_context() -> multiprocessing.context.BaseContext:
     return context
 
 
+def _start_worker(epoch: str | None, build_pid: int) -> None:
+    _date_like_the_build(epoch)
+    _die_with_the_build(build_pid)
+
+
 def _date_like_the_build(epoch: str | None) -> None:
     """Workers fork from a server that an earlier build in this process may have started with another
     SOURCE_DATE_EPOCH; fontTools dates the embedded fonts by it, so each worker takes this build's."""
@@ -247,6 +258,50 @@ def _date_like_the_build(epoch: str | None) -> None:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
     else:
         os.environ["SOURCE_DATE_EPOCH"] = epoch
+
+
+def _die_with_the_build(build_pid: int) -> None:
+    """A render worker ends when the build does, even when the build is killed (``kill -9``).
+
+    Workers are children of the forkserver, not of the build, and each holds the pipe by which the
+    forkserver would notice the build is gone: so each worker watches the build itself. Linux's
+    parent-death signal ends it too when the forkserver dies.
+    """
+    _parent_death_signal(signal.SIGKILL)
+    threading.Thread(target=_exit_when_gone, args=(build_pid,), daemon=True, name="watch-build").start()
+
+
+def _parent_death_signal(number: int) -> None:
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, number, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux
+        return
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _exit_when_gone(pid: int) -> None:
+    """Wait for process ``pid`` to end (a pidfd where there is one: no polling, no reused ids), then exit."""
+    try:
+        descriptor = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        descriptor = None
+    if descriptor is not None:
+        select.select([descriptor], [], [])
+        os._exit(1)
+    while True:
+        time.sleep(1)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except OSError:
+            pass
 
 
 def _publish(cached: Path, site: Path, name: str) -> None:
