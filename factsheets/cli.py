@@ -74,6 +74,10 @@ def _run(argv: list[str]) -> int:
         if args.command in ("build", "serve"):
             print(message("cli.nothing_published"), file=sys.stderr)
         return 1
+    except OSError as error:  # a file or folder the system refuses: the reason and the path, no traceback
+        where = f": {error.filename}" if error.filename else ""
+        print(f"error: {error.strerror or error}{where}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(message("cli.interrupted"), file=sys.stderr)
         return 130
