@@ -20,6 +20,7 @@ import os
 import select
 import shutil
 import signal
+import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -312,9 +313,15 @@ def _publish(cached: Path, site: Path, name: str) -> None:
 
 def _write_atomically(target: Path, content: bytes) -> None:
     # Write then rename, so an interrupted build never leaves half a PDF in the cache; sealed last.
-    partial = target.with_suffix(".partial")
-    partial.write_bytes(content)
-    partial.rename(target)
+    # The temporary name is unique, so builds sharing the cache never write into each other's file.
+    descriptor, partial = tempfile.mkstemp(prefix=f".{target.stem[:16]}-", suffix=".partial", dir=target.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(content)
+        os.replace(partial, target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
     seal(target)
 
 
