@@ -173,8 +173,8 @@ NOT_A_FILE = {
     stat.S_IFDIR: "is a folder where a file belongs",
     stat.S_IFIFO: "is a named pipe (FIFO), not a regular file",
     stat.S_IFSOCK: "is a socket, not a regular file",
-    stat.S_IFCHR: "is a device, not a regular file",
-    stat.S_IFBLK: "is a device, not a regular file",
+    stat.S_IFCHR: "is a device, not a file",
+    stat.S_IFBLK: "is a device, not a file",
 }
 
 

@@ -110,11 +110,8 @@ def load_portfolio(
     problems: list[Problem] = []
     with progress.step("load"):
         settings_document = _read(data_dir / "site.yml", root, problems, message("check.settings_missing"))
-        documents = [
-            document
-            for path in _card_files(data_dir / "cards", root, problems)
-            if (document := _read(path, root, problems)) is not None
-        ]
+        card_files = _card_files(data_dir / "cards", root, problems)
+        documents = [document for path in card_files if (document := _read(path, root, problems)) is not None]
     with progress.step("validate"):
         settings, languages = _validate_settings(settings_document, problems)
         sources = read_pages(content_dir or root / "content", root, settings.languages, problems) if settings else []
@@ -130,7 +127,7 @@ def load_portfolio(
         if settings is not None:
             problems.extend(_name_problems(cards, settings.default_language))
         problems.extend(_order_problems(cards))
-        if not documents and settings is not None and (data_dir / "cards").is_dir():
+        if not card_files and settings is not None and (data_dir / "cards").is_dir() and not problems:
             cards_dir = display_name(data_dir / "cards", root)
             problems.append(Problem(cards_dir, 1, 1, "", message("check.no_cards")))
         progress.note("validate", f"{len(cards)} cards")
@@ -336,7 +333,7 @@ def _message(kind: str, detail: dict[str, Any]) -> str:
         # A Text field given one text: the pair of languages goes on the lines under it.
         return message("check.text_pair", got=got)
     if kind in _LIMIT:
-        return message(f"check.{kind}", limit=f"{ctx.get(_LIMIT[kind], 0):g}", got=got)
+        return message(f"check.{kind}", limit=f"{ctx.get(_LIMIT[kind], 0):.15g}", got=got)
     if kind in _LENGTH:
         return message(f"check.{kind}", limit=ctx.get("min_length", ctx.get("max_length")))
     if kind == "literal_error":

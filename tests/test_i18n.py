@@ -177,3 +177,21 @@ def test_label_problems_reports_an_unknown_placeholder() -> None:
     with pytest.raises(KeyError):
         Language("nl", labels).t("includes_flagships", count=3, amount="€ 1 miljoen")
     assert [key for key, _ in label_problems(labels)] == ["includes_flagships"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{title:>200000000}: {amount}",  # a format spec that fills memory
+        "{title!r}: {amount}",
+        "{title.__class__.__mro__}: {amount}",
+        "{title[0]}: {amount}",
+        "{}: {amount}",
+        "{0}: {amount}",
+    ],
+)
+def test_label_problems_refuse_placeholders_that_are_more_than_a_name(text: str) -> None:
+    labels = copy.deepcopy(LABELS)
+    labels["budget_chart_alt"]["nl"] = text
+    [(key, message)] = label_problems(labels)
+    assert key == "budget_chart_alt" and message.startswith("write each {placeholder} as a plain {name}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from factsheets.load import MAX_FILE_BYTES, dotted, load_yaml
+from factsheets.load import MAX_FILE_BYTES, dotted, load_yaml, read_bytes
 from factsheets.problems import InvalidInput, Problem
 
 NAME = "data/cards/x.yml"
@@ -244,3 +244,43 @@ def test_a_fraction_with_three_decimals_is_an_ordinary_number(tmp_path):
     document = load_yaml(path, tmp_path)
     assert document.data["a"] == 0.125
     assert list(document.dotted_thousands) == [("b",)]
+
+
+# --- only regular files --------------------------------------------------------------------
+
+
+def test_a_device_is_refused_before_it_is_read():
+    with pytest.raises(InvalidInput) as raised:
+        read_bytes(Path("/dev/zero"), "data/cards/zero.yml")  # reading it would never end
+    assert [str(problem) for problem in raised.value.problems] == [
+        "data/cards/zero.yml:1:1: is a device, not a regular file"
+    ]
+
+
+def test_a_socket_is_refused(tmp_path):
+    import socket
+
+    path = tmp_path / "x.yml"
+    with socket.socket(socket.AF_UNIX) as server, pytest.raises(InvalidInput) as raised:
+        server.bind(str(path))
+        load_yaml(path, tmp_path)
+    assert raised.value.problems[0].message == "is a socket, not a regular file"
+
+
+def test_a_file_larger_than_the_limit_is_refused_without_reading_it_all(tmp_path):
+    path = write(tmp_path, b"a: 1\n" + b"#" * 100)
+    with pytest.raises(InvalidInput) as raised:
+        read_bytes(path, NAME, limit=50)
+    assert "larger than 50 bytes" in raised.value.problems[0].message
+
+
+def test_a_symlink_is_named_as_itself_never_as_its_target(tmp_path):
+    target = tmp_path / "secret-target.yml"
+    target.write_text("a: 1\n")
+    link = tmp_path / "data" / "cards" / "x.yml"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(target)
+    with pytest.raises(InvalidInput) as raised:
+        load_yaml(link, tmp_path)
+    [problem] = raised.value.problems
+    assert problem.file == NAME and "secret-target" not in str(problem)

@@ -565,3 +565,193 @@ def test_a_broken_programme_does_not_make_its_flagships_orphans(data_dir):
     write(data_dir, "prog.yml", edit(PROGRAMME, "total_meur: 1000", "total_meur: veel"))
     write(data_dir, "a.yml", flagship("a"))
     assert [line.split(": ", 2)[1] for line in problems(data_dir)] == ["budget.total_meur"]
+
+
+# --- untrusted values: characters, sizes, patterns ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [
+        ('"Titel\\u0007"', "title: the nl text contains a control character (U+0007) at character 6; remove it"),
+        ('"Titel\\u202e"', "title: the nl text contains a bidirectional override (U+202E) at character 6; remove it"),
+        ('"' + "x" * 501 + '"', "title: the nl text is 501 characters long; at most 500 are allowed"),
+    ],
+)
+def test_a_plain_text_refuses_control_characters_bidi_overrides_and_essays(data_dir, title, message):
+    text = edit(PROGRAMME, "title: {nl: Titel, en: Title}", f"title: {{nl: {title}, en: Title}}")
+    assert problems_with(data_dir, text) == [at("prog.yml", value_of(text, "title: {"), message)]
+
+
+def test_an_organisation_name_refuses_control_characters(data_dir):
+    text = edit(PROGRAMME, "  - name: Acme", '  - name: "Acme\\u001b[2J"')
+    [problem] = problems_with(data_dir, text)
+    assert "organisations[0].name: contains a control character (U+001B)" in problem
+
+
+def test_markdown_texts_keep_newlines_and_tabs(data_dir):
+    text = edit(PROGRAMME, "summary: {nl: Samenvatting, en: Summary}", 'summary: {nl: "a\\n\\tb", en: "c\\n\\nd"}')
+    write(data_dir, "prog.yml", text)
+    assert portfolio(data_dir).card("prog").summary["nl"] == "a\n\tb"
+
+
+def test_a_markdown_problem_names_the_language_and_the_line_in_the_text(data_dir):
+    text = edit(PROGRAMME, "relevance: {nl: Relevantie, en: Relevance}",
+                'relevance: {nl: Relevantie, en: "Fine.\\n\\nSee [x](../x)."}')  # fmt: skip
+    assert problems_with(data_dir, text) == [
+        at(
+            "prog.yml",
+            value_of(text, "relevance: {"),
+            "relevance: the en text, line 3: the link '../x' is not allowed: use a full web address (https://…) "
+            "or mailto:",
+        )
+    ]
+
+
+def test_an_id_with_a_trailing_newline_is_not_a_slug(data_dir):
+    text = edit(PROGRAMME, "id: prog", 'id: "prog\\n"')
+    [problem] = problems_with(data_dir, text)
+    assert "id: 'prog\\n' is not a valid id" in problem
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("total_meur: 1.0e+308", "budget.total_meur: must be at most 1000000, got 1e+308"),
+        ("total_meur: 1.0e+400", "budget.total_meur: expected a finite number, got inf"),
+        ("total_meur: " + "9" * 5000, "budget.total_meur: the number has 5,000 digits; that is not a number a card"),
+    ],
+)
+def test_huge_numbers_are_reported_not_raised(data_dir, line, message):
+    text = edit(PROGRAMME, "total_meur: 1000", line)
+    [problem] = problems_with(data_dir, text)
+    assert message in problem
+
+
+def test_a_huge_key_figure_is_refused(data_dir):
+    text = PROGRAMME + "key_figures:\n  - {value: 1.0e+300, unit: count, label: {nl: x, en: x}}\n"
+    [problem] = problems_with(data_dir, text)
+    assert "key_figures[0].value: must be at most 1000000000000" in problem
+
+
+def test_a_long_domain_name_gives_a_short_page_name(data_dir):
+    name = "Domein " * 70
+    write(data_dir, "prog.yml", edit(PROGRAMME, "domain: {nl: Domein, en: Domain}", f"domain: {{nl: {name}, en: D}}"))
+    [domain] = portfolio(data_dir).domains()
+    assert len(domain.slug) <= 60 and domain.slug.startswith("domein-domein")
+
+
+# --- site.yml: languages, address, placeholders --------------------------------------------------
+
+
+def with_site(data_dir: Path, old: str, new: str) -> list[str]:
+    write(data_dir, "prog.yml", PROGRAMME)
+    (data_dir / "site.yml").write_text(edit(site_text(data_dir), old, new), encoding="utf-8")
+    return problems(data_dir)
+
+
+@pytest.mark.parametrize(
+    ("languages", "message"),
+    [
+        ("[nl, xx]", "languages[1]: 'xx' is not a language code Babel knows"),
+        ("[nl, en-gb]", "languages[1]: 'en-gb' is not a language code Babel knows"),
+        ("[nl, projecten]", "languages[1]: 'projecten' is not a language code Babel knows"),
+        ("[nl, en, nl]", "languages: nl given more than once"),
+    ],
+)
+def test_unknown_or_repeated_language_codes_are_reported(data_dir, languages, message):
+    found = with_site(data_dir, "languages: [nl, en]", f"languages: {languages}")
+    assert any(message in line for line in found), found
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "ftp://portfolio.example.org/",
+        "javascript:alert(1)//",
+        "https://portfolio.example.org",
+        'https://portfolio.example.org/"><script>/',
+        "https://user:pw@portfolio.example.org/",
+        "https://portfolio.example.org/?q=1/",
+        "https:///",
+        "/relative/",
+    ],
+)
+def test_the_base_url_is_an_absolute_http_address_ending_in_a_slash(data_dir, address):
+    found = with_site(data_dir, "base_url: https://portfolio.example.org/", f"base_url: '{address}'")
+    assert len(found) == 1 and found[0].startswith("data/site.yml:14:11: base_url: "), found
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["{title:>200000000}: {amount}", "{title!r}: {amount}", "{title.__class__}: {amount}", "{title[0]}: {amount}"],
+)
+def test_a_label_placeholder_is_a_plain_name(data_dir, label):
+    found = with_site(data_dir, 'budget_chart_alt: {nl: "{title}: {amount}"', f'budget_chart_alt: {{nl: "{label}"')
+    assert len(found) == 1 and "write each {placeholder} as a plain {name}" in found[0], found
+
+
+def test_a_site_text_refuses_control_characters(data_dir):
+    found = with_site(data_dir, "name: {nl: Biotech Nexus,", 'name: {nl: "Biotech\\u202eNexus",')
+    assert found == ["data/site.yml:6:7: name: the nl text contains a bidirectional override (U+202E) at character "
+                     "8; remove it"]  # fmt: skip
+
+
+# --- only regular files ------------------------------------------------------------------------
+
+
+def test_a_symlinked_card_is_refused_without_reading_its_target(data_dir, tmp_path):
+    secret = tmp_path / "token.txt"
+    secret.write_text("id: GITHUB_TOKEN=ghp_secret\n")
+    write(data_dir, "prog.yml", PROGRAMME)
+    (data_dir / "cards" / "a.yml").symlink_to(secret)
+    [problem] = problems(data_dir)
+    assert problem.startswith("data/cards/a.yml:1:1: is a symbolic link") and "ghp" not in problem
+
+
+def test_a_symlink_loop_is_refused(data_dir):
+    write(data_dir, "prog.yml", PROGRAMME)
+    (data_dir / "cards" / "a.yml").symlink_to(data_dir / "cards" / "a.yml")
+    assert problems(data_dir) == [
+        "data/cards/a.yml:1:1: is a symbolic link; only regular files of the repository are read: put the file "
+        "itself here"
+    ]
+
+
+def test_a_folder_named_like_a_card_is_refused(data_dir):
+    write(data_dir, "prog.yml", PROGRAMME)
+    (data_dir / "cards" / "a.yml").mkdir()
+    assert problems(data_dir) == ["data/cards/a.yml:1:1: is a folder where a file belongs"]
+
+
+def test_a_fifo_card_is_refused_without_hanging(data_dir):
+    import os
+    import threading
+
+    write(data_dir, "prog.yml", PROGRAMME)
+    os.mkfifo(data_dir / "cards" / "a.yml")
+    found: list[str] = []
+    reader = threading.Thread(target=lambda: found.extend(problems(data_dir)), daemon=True)
+    reader.start()
+    reader.join(timeout=20)
+    assert not reader.is_alive(), "check hangs on a FIFO"
+    assert found == ["data/cards/a.yml:1:1: is a named pipe (FIFO), not a regular file"]
+
+
+def test_a_symlinked_cards_folder_is_refused(data_dir, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    (data_dir / "cards").rename(elsewhere)
+    write_path = elsewhere / "prog.yml"
+    write_path.write_text(PROGRAMME)
+    (data_dir / "cards").symlink_to(elsewhere)
+    assert problems(data_dir) == [
+        "data/cards:1:1: is a symbolic link; only regular files of the repository are read: put the file itself here"
+    ]
+
+
+def test_a_symlinked_settings_file_is_refused(data_dir, tmp_path):
+    write(data_dir, "prog.yml", PROGRAMME)
+    (data_dir / "site.yml").rename(tmp_path / "site.yml")
+    (data_dir / "site.yml").symlink_to(tmp_path / "site.yml")
+    [problem] = problems(data_dir)
+    assert problem.startswith("data/site.yml:1:1: is a symbolic link")
