@@ -8,6 +8,12 @@ from dataclasses import dataclass
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
+def _printable(text: str) -> str:
+    """One problem, one line: a name or key with a line break must not start a fake problem line, and no
+    control character or bidi override from a file may steer the terminal or the annotation."""
+    return _UNPRINTABLE.sub(_escaped, text.replace("\r", "\\r").replace("\n", "\\n"))
+
+
 def _escaped(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
@@ -23,18 +29,16 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self._text()}"
+        return f"{_printable(self.file)}:{self.line}:{self.col}: {self._text()}"
 
     def _text(self) -> str:
         text = f"{self.field}: {self.message}" if self.field else self.message
-        # One problem, one line: a key with a line break must not start a fake problem line, and no
-        # control character or bidi override from a file may steer the terminal or the annotation.
-        return _UNPRINTABLE.sub(_escaped, text.replace("\r", "\\r").replace("\n", "\\n"))
+        return _printable(text)
 
     def as_github_annotation(self, level: str = "error") -> str:
         """The problem as a GitHub workflow command (``error`` or ``warning``), escaped as GitHub's toolkit does."""
         message = self._text().replace("%", "%25")
-        file = self.file.replace("%", "%25").replace(":", "%3A").replace(",", "%2C")
+        file = _printable(self.file).replace("%", "%25").replace(":", "%3A").replace(",", "%2C")
         return f"::{level} file={file},line={self.line},col={self.col}::{message}"
 
 
