@@ -252,9 +252,7 @@ def test_a_fraction_with_three_decimals_is_an_ordinary_number(tmp_path):
 def test_a_device_is_refused_before_it_is_read():
     with pytest.raises(InvalidInput) as raised:
         read_bytes(Path("/dev/zero"), "data/cards/zero.yml")  # reading it would never end
-    assert [str(problem) for problem in raised.value.problems] == [
-        "data/cards/zero.yml:1:1: is a device, not a file"
-    ]
+    assert [str(problem) for problem in raised.value.problems] == ["data/cards/zero.yml:1:1: is a device, not a file"]
 
 
 def test_a_socket_is_refused(tmp_path):
