@@ -128,6 +128,16 @@ def _check_base_url(value: str) -> str:
     return value
 
 
+def base_url_problem(value: str) -> str | None:
+    """Why ``value`` cannot be the site's public address (site.yml's base_url, or one given on the
+    command line); None when it can."""
+    try:
+        _check_base_url(value)
+    except PydanticCustomError as error:
+        return error.message()
+    return None
+
+
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 
 

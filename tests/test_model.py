@@ -314,3 +314,21 @@ def test_domains_whose_names_make_the_same_slug_keep_their_own_pages():
     portfolio = dataclasses.replace(real, cards=tuple(renamed if c.id == "atmp" else c for c in real.cards))
     slugs = [domain.slug for domain in portfolio.domains()]
     assert slugs == ["life-sciences-en-biotech", "life-sciences-en-biotech-2"]
+
+
+@pytest.mark.parametrize(
+    ("address", "problem"),
+    [
+        ("https://portfolio.example.org/", None),
+        ("http://localhost:8000/preview/", None),
+        ("https://portfolio.example.org", "the site's address ends in /, e.g. https://portfolio.example.org/"),
+        ("https://x.example/?a=1/", "the site's address has no user name, ?query or #fragment"),
+        ("javascript:alert(1)//", "expected a web address starting with https:// or http://"),
+        ('https://x.example/"><script>/', "expected a web address starting with https:// or http://"),
+    ],
+)
+def test_base_url_problem_says_why_an_address_cannot_be_the_sites(address, problem):
+    from factsheets.model import base_url_problem
+
+    found = base_url_problem(address)
+    assert found == problem if problem is None else (found or "").startswith(problem)
