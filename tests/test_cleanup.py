@@ -163,8 +163,8 @@ def test_render_workers_die_with_a_killed_build_and_the_next_build_cleans_up(pro
     out = tmp_path / "site"
     build_process = start_build(project, out, tmp_path / "empty-cache", env=dict([marker.split("=", 1)]))
     try:
-        # The forkserver and at least one worker besides the build itself: WeasyPrint is rendering.
-        assert _wait_for(lambda: len(_processes_with(marker)) >= 3, 120), "no render workers started"
+        # Besides the build: multiprocessing's resource tracker, the forkserver and at least one worker.
+        assert _wait_for(lambda: len(_processes_with(marker)) >= 4, 120), "no render workers started"
         build_process.send_signal(signal.SIGKILL)
         build_process.wait(timeout=10)
         assert _wait_for(lambda: _processes_with(marker) == [], 20), f"still running: {_processes_with(marker)}"
