@@ -28,8 +28,6 @@ from .provenance import unconfirmed_notes
 from .text import PAGE_LINKS, PAGE_TAGS, page_link_rule, relative, safe_html, within_site_or_absolute
 from .validate import Domain, Portfolio, counted_cards, total_meur
 
-__all__ = ["relative"]  # part of this module's interface: templates' links are made with it
-
 CARDS_FOLDER = "projecten"
 DOMAINS_FOLDER = "domeinen"
 PDF_FOLDER = "pdf"

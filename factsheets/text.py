@@ -44,7 +44,7 @@ def character_problem(text: str) -> str | None:
 
 # --- limits ----------------------------------------------------------------------------------
 
-MAX_CARD_MARKDOWN = 10_000
+MAX_CARD_MARKDOWN = 20_000
 """Characters in one Markdown field of a card: a sheet is one page, this is several."""
 MAX_PAGE_MARKDOWN = 64 * 1024
 """Characters in one hand-written page."""

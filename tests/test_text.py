@@ -82,7 +82,7 @@ def test_a_paragraph_with_too_many_open_brackets_for_its_length_is_refused():
     [issue] = markdown_issues("[" * (BRACKETS + 1) + "x" * (MAX_CARD_MARKDOWN - BRACKETS - 1), MAX_CARD_MARKDOWN)
     assert (
         issue.message
-        == f"has {BRACKETS + 1} '[' in a paragraph of 10,000 characters; use fewer brackets or split the paragraph"
+        == f"has {BRACKETS + 1} '[' in a paragraph of 20,000 characters; use fewer brackets or split the paragraph"
     )
     assert markdown_issues("Short [a] [b] [c] " * 20, MAX_CARD_MARKDOWN) == []
 
