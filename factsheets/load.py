@@ -258,7 +258,7 @@ def _to_python(node: yaml.Node, path: Path_, doc: Document, problems: list[Probl
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_to_python(item, (*path, i), doc, problems, constructor) for i, item in enumerate(node.value)]
-    if not node.style and DOTTED_THOUSANDS.match(node.value):  # plain: None in PyYAML, "" in libyaml
+    if not node.style and DOTTED_THOUSANDS.fullmatch(node.value):  # plain: None in PyYAML, "" in libyaml
         doc.dotted_thousands[path] = node.value
     return _scalar(node, path, doc, problems, constructor)
 

@@ -361,7 +361,7 @@ def _as_text(value: Any) -> Any:
 
 
 def _check_source_date(value: str) -> str:
-    if not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", value):
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
         raise PydanticCustomError("source_date", "expected a year, year-month or date: 2025, 2025-10 or 2025-10-01", {})
     return value
 
@@ -370,6 +370,7 @@ TextOrPlain = Annotated[
     dict[str, str],
     BeforeValidator(_same_text_in_every_language),
     AfterValidator(_check_languages),
+    AfterValidator(_check_plain_texts),
     WithJsonSchema({"anyOf": [{"type": "object", "x-localized-text": True}, {"type": "string", "minLength": 1}]}),
 ]
 SourceDate = Annotated[
@@ -379,7 +380,11 @@ SourceDate = Annotated[
     WithJsonSchema({"type": ["string", "integer"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}),
 ]
 PageText = Annotated[
-    str, BeforeValidator(_as_text), Field(min_length=1, max_length=40), WithJsonSchema({"type": ["string", "integer"]})
+    str,
+    BeforeValidator(_as_text),
+    Field(min_length=1, max_length=40),
+    AfterValidator(_check_characters),
+    WithJsonSchema({"type": ["string", "integer"]}),
 ]
 
 
@@ -398,7 +403,7 @@ class Source(Strict):
 class Unconfirmed(Strict):
     """Values on the card that the sources do not confirm, shown as such wherever they appear."""
 
-    fields: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+    fields: list[Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_check_characters)]] = Field(
         min_length=1,
         max_length=20,
         description="The numbers this note is about, as field paths. Example: [shares.capital, shares.rnd]",

@@ -23,7 +23,7 @@ SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema/card.schema.json"
 
 def write_new_card(cards_dir: Path, card_id: str, kind: str, parent: str | None, languages: list[str]) -> Path:
     """Write ``cards_dir/<card_id>.yml``; refuse a bad slug, an existing id or a parent on a programme."""
-    if not SLUG.match(card_id) or len(card_id) > 64:
+    if not SLUG.fullmatch(card_id) or len(card_id) > 64:
         raise BuildError(message("new.bad_id", id=card_id))
     target = cards_dir / f"{card_id}.yml"
     if target.exists():
