@@ -123,9 +123,7 @@ def _check_base_url(value: str) -> str:
         raise PydanticCustomError(
             "base_url", "the site's address has no user name, ?query or #fragment: give only https://host/path/", {}
         )
-    if not parts.path.endswith("/"):
-        raise PydanticCustomError("base_url", "the site's address ends in /, e.g. https://portfolio.example.org/", {})
-    return value
+    return value  # a missing trailing / is added by SiteSettings
 
 
 def base_url_problem(value: str) -> str | None:
