@@ -97,12 +97,12 @@ def test_a_paragraph_with_too_many_open_brackets_for_its_length_is_refused():
         "".join("> " * (MAX_NESTING - 1) + "- x\n" for _ in range(MAX_CARD_MARKDOWN // (2 * MAX_NESTING + 4))),
     ],
 )
-def test_the_worst_text_check_accepts_converts_in_well_under_a_second(worst):
+def test_the_worst_text_check_accepts_converts_in_linear_time(worst):
     assert len(worst) <= MAX_CARD_MARKDOWN
     started = time.perf_counter()
     markdown_issues(worst, MAX_CARD_MARKDOWN)
     safe_html(worst)
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 5.0  # 0.3 s on an idle machine; without the limits, minutes
 
 
 @pytest.mark.parametrize(
