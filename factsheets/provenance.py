@@ -9,7 +9,6 @@ from here.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .load import Document, display_name, dotted, load_yaml
-from .messages import language, message
+from .messages import did_you_mean, language, message
 from .model import Card
 from .problems import Problem
 
@@ -60,15 +59,14 @@ def unconfirmed_problems(card: Card, document: Document) -> list[Problem]:
             if path not in facts:
                 problems.append(Problem(document.file, line, col, field, _unknown_path(path, facts)))
             elif path in seen:
-                problems.append(Problem(document.file, line, col, field, f"'{path}' is already marked unconfirmed"))
+                problems.append(Problem(document.file, line, col, field, message("unconfirmed.twice", path=path)))
             seen.add(path)
     return problems
 
 
 def _unknown_path(path: str, facts: dict[str, float]) -> str:
-    close = difflib.get_close_matches(path, list(facts), n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else "; the numbers on this card are: " + ", ".join(facts)
-    return f"'{path}' is not a number on this card{hint}"
+    hint = did_you_mean(path, list(facts)) or message("unconfirmed.numbers", numbers=", ".join(facts))
+    return message("unconfirmed.not_a_number", path=path, hint=hint)
 
 
 def unconfirmed_report(cards: tuple[Card, ...], data_dir: Path, root: Path, default: str) -> str:
