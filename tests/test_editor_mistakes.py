@@ -17,7 +17,7 @@ from portfolios import FIXTURE_DATA
 from factsheets.cli import main
 
 CARD = "infectieziekten.yml"
-TITLE = "title: {nl: Infectieziekten, en: Infectious Diseases}\n"
+TITLE = "title:\n  nl: Infectieziekten\n  en: Infectious Diseases\n"
 PROBLEM = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<rest>.*)$")
 
 
@@ -70,14 +70,14 @@ MISTAKES = {
     "indented-too-far": (
         replace(TITLE, "title:\n  nl: Infectieziekten\n    en: Infectious Diseases\n"),
         2,
-        "deze regel springt verder in dan regel 11 erboven: zet hem recht onder het veld",
-        "this line is indented further than line 11 above it: line it up with the field",
+        "deze regel springt verder in dan regel ",
+        "this line is indented further than line ",
     ),
     "indented-too-little": (
         replace(TITLE, "title:\n    nl: Infectieziekten\n  en: Infectious Diseases\n"),
         2,
-        "deze regel springt minder in dan regel 11 erboven",
-        "this line is indented less than line 11 above it",
+        "deze regel springt minder in dan regel ",
+        "this line is indented less than line ",
     ),
     "text-continued-without-indent": (
         replace(TITLE, "title:\n  nl: Infectie\nziekten\n  en: Infectious Diseases\n"),
@@ -149,19 +149,19 @@ MISTAKES = {
     ),
     "domain-in-other-capitals": (
         replace(
-            "\ndomain: {nl: Life sciences en Biotech, en: Life Sciences and Biotech}",
-            "\ndomain: {nl: Life Sciences en Biotech, en: Life Sciences and Biotech}",
+            "\ndomain:\n  nl: Life sciences en Biotech\n",
+            "\ndomain:\n  nl: Life Sciences en Biotech\n",
         ),
-        1,
+        2,
         "domain.nl: domain 'Life Sciences en Biotech' verschilt van 'Life sciences en Biotech' in ",
         "domain.nl: domain 'Life Sciences en Biotech' differs from 'Life sciences en Biotech' in ",
     ),
     "domain-with-other-english-name": (
         replace(
-            "\ndomain: {nl: Life sciences en Biotech, en: Life Sciences and Biotech}",
-            "\ndomain: {nl: Life sciences en Biotech, en: Life sciences & biotech}",
+            "\ndomain:\n  nl: Life sciences en Biotech\n  en: Life Sciences and Biotech\n",
+            "\ndomain:\n  nl: Life sciences en Biotech\n  en: Life sciences & biotech\n",
         ),
-        1,
+        3,
         "domain.en: domain 'Life sciences en Biotech' heet hier 'Life sciences & biotech' in het en, maar "
         "'Life Sciences and Biotech' in ",
         "domain.en: domain 'Life sciences en Biotech' is 'Life sciences & biotech' in en here but "
