@@ -253,9 +253,10 @@ def _diff(data_dir: Path, args: argparse.Namespace) -> int:
 def _check(data_dir: Path, args: argparse.Namespace) -> int:
     portfolio = load_portfolio(data_dir, ROOT)
     # The form editor rewrites a card whole: cards written its way keep its diffs to the fields it changed.
-    untidy = formatting_problems(data_dir / "cards", ROOT)
-    if untidy:
-        raise InvalidInput(untidy)
+    # A card written otherwise is still a valid card (a new one from `new`, an edit on GitHub's web page):
+    # a warning with the command that rewrites it, not an error that blocks the editor's change.
+    for problem in formatting_problems(data_dir / "cards", ROOT):
+        print(problem.as_github_annotation("warning") if args.format == "github" else problem, file=sys.stderr)
     if args.sheets:
         _check_sheets(portfolio, data_dir, args)
     print(_summary(portfolio))

@@ -257,7 +257,7 @@ def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_check_names_a_card_written_otherwise_and_format_rewrites_it(tmp_path):
+def test_check_warns_of_a_card_written_otherwise_and_tidy_rewrites_it(tmp_path):
     data = Path(shutil.copytree(FIXTURE_DATA, tmp_path / "data"))
     card = data / "cards" / "atmp.yml"
     before = yaml.safe_load(card.read_text(encoding="utf-8"))
@@ -266,7 +266,7 @@ def test_check_names_a_card_written_otherwise_and_format_rewrites_it(tmp_path):
     assert flow != written
     card.write_text(flow, encoding="utf-8")
     checked = run(tmp_path, "check", "--lang", "en")
-    assert checked.returncode == 1 and "Traceback" not in checked.stderr
+    assert checked.returncode == 0 and "Traceback" not in checked.stderr  # a warning: the card itself is valid
     line = flow[: flow.index("timeline:")].count("\n") + 1
     assert f"atmp.yml:{line}:1: not written the way the form editor writes cards" in checked.stderr
     formatted = run(tmp_path, "tidy")
