@@ -22,6 +22,7 @@ from yaml.resolver import Resolver
 if yaml.__with_libyaml__:
     from yaml.cyaml import CParser
 
+from .messages import message
 from .problems import InvalidInput, Problem
 from .yaml_mistakes import dropped_comments, explain
 
@@ -83,12 +84,12 @@ class _PlainYamlLoader(_SafeBase):
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
-            raise _Refused(event.start_mark, f"aliases (*{event.anchor}) are not allowed; write the value out")
+            raise _Refused(event.start_mark, message("load.alias", anchor=event.anchor))
         if getattr(event, "anchor", None):
-            raise _Refused(event.start_mark, f"anchors (&{event.anchor}) are not allowed; write the value out")
+            raise _Refused(event.start_mark, message("load.anchor", anchor=event.anchor))
         tag = getattr(event, "tag", None)
         if tag not in (None, "!"):
-            raise _Refused(event.start_mark, f"YAML tags ({tag}) are not allowed; write a plain value")
+            raise _Refused(event.start_mark, message("load.tag", tag=tag))
         return super().compose_node(parent, index)
 
 
@@ -106,7 +107,7 @@ def load_yaml(path: Path, root: Path) -> Document:
     name = display_name(path, root)
     text = read_text(path, name)
     if not text.strip():
-        raise InvalidInput([Problem(name, 1, 1, "", "the file is empty")])
+        raise InvalidInput([Problem(name, 1, 1, "", message("load.empty"))])
     return parse_yaml(text, name)
 
 
@@ -136,25 +137,25 @@ def _parse(text: str, name: str) -> Document:
         )
         line = before.count("\n") + 1
         col = len(before) - (before.rfind("\n") + 1) + 1
-        message = f"the file contains a control character (#x{error.character:04x}) that YAML does not allow"
-        raise InvalidInput([Problem(name, line, col, "", message)]) from None
+        text = message("load.control_character", code=f"{error.character:04x}")
+        raise InvalidInput([Problem(name, line, col, "", text)]) from None
     except RecursionError:
-        raise InvalidInput([Problem(name, 1, 1, "", "the file is nested too deeply to be a card")]) from None
+        raise InvalidInput([Problem(name, 1, 1, "", message("load.too_deep"))]) from None
     except _Refused as refused:
         raise InvalidInput([_problem_at(name, refused.mark, refused.message)]) from None
     except yaml.MarkedYAMLError as error:
-        line, col, message = explain(error, text)
-        raise InvalidInput([Problem(name, line, col, "", message)]) from None
+        line, col, explained = explain(error, text)
+        raise InvalidInput([Problem(name, line, col, "", explained)]) from None
     except yaml.YAMLError as error:
         raise InvalidInput([Problem(name, 1, 1, "", f"invalid YAML: {error}")]) from None
     if node is None:
-        raise InvalidInput([Problem(name, 1, 1, "", "the file holds no data")])
+        raise InvalidInput([Problem(name, 1, 1, "", message("load.no_data"))])
     document = Document(name, None, dropped_comments=dropped_comments(node, text))
     problems: list[Problem] = []
     try:
         document.data = _to_python(node, (), document, problems, yaml.SafeLoader(""))
     except RecursionError:
-        raise InvalidInput([Problem(name, 1, 1, "", "the file is nested too deeply to be a card")]) from None
+        raise InvalidInput([Problem(name, 1, 1, "", message("load.too_deep"))]) from None
     if problems:
         raise InvalidInput(problems)
     return document
@@ -210,8 +211,7 @@ def _read_regular(path: Path, name: str, limit: int) -> bytes:
             raise InvalidInput([Problem(name, 1, 1, "", NOT_A_FILE.get(stat.S_IFMT(info.st_mode), "is not a file"))])
         raw = file.read(limit + 1)
     if len(raw) > limit:
-        message = f"the file is larger than {limit:,} bytes; a card or page may be at most {limit:,} bytes"
-        raise InvalidInput([Problem(name, 1, 1, "", message)])
+        raise InvalidInput([Problem(name, 1, 1, "", message("load.too_large", limit=f"{limit:,}"))])
     return raw
 
 
@@ -224,8 +224,8 @@ def read_text(path: Path, name: str, limit: int = MAX_FILE_BYTES) -> str:
         before = raw[: error.start]
         line = before.count(b"\n") + 1
         col = error.start - (before.rfind(b"\n") + 1) + 1
-        message = f"the file is not UTF-8 (byte 0x{raw[error.start]:02x}); save it as UTF-8"
-        raise InvalidInput([Problem(name, line, col, "", message)]) from None
+        text = message("load.not_utf8", byte=f"{raw[error.start]:02x}")
+        raise InvalidInput([Problem(name, line, col, "", text)]) from None
     return text.removeprefix("\ufeff")
 
 

@@ -75,7 +75,7 @@ def _kind(annotation: Any) -> str:
 
 MESSAGES_START = "<!-- messages: generated from factsheets/locale by `python build.py schema`, do not edit by hand -->"
 MESSAGES_END = "<!-- end of messages -->"
-EDITOR_MESSAGES = ("yaml.", "check.", "model.", "pdf.", "unconfirmed.", "diff.out_of_date")
+EDITOR_MESSAGES = ("load.", "yaml.", "check.", "model.", "pdf.", "unconfirmed.", "diff.out_of_date")
 """The catalogue's messages about an editor's files, listed in the guide; {names} stand for what is filled in."""
 
 
