@@ -92,9 +92,14 @@ def _environment_left_as_found() -> Iterator[None]:
     assert changed == [], f"the test left these environment variables changed: {changed}"
 
 
-@pytest.fixture(scope="session")
-def _caches(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("caches")
+@pytest.fixture(scope="session", autouse=True)
+def _caches(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Where the tests' caches go; also the cache of builds that module and session fixtures make
+    before any test's own cache folder is set."""
+    caches = tmp_path_factory.mktemp("caches")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FACTSHEETS_CACHE_DIR", str(caches / "fixtures"))
+        yield caches
 
 
 @pytest.fixture(autouse=True)
