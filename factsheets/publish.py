@@ -33,6 +33,7 @@ from .fingerprint import add_tree, code_fingerprint, digest_file, is_intact, sea
 from .i18n import Language
 from .messages import message
 from .model import PRECONDITION_GROUPS, Card
+from .pagecache import PageCache
 from .pdf import PdfBuild
 from .problems import BuildError
 from .progress import Progress
@@ -287,30 +288,48 @@ def _write(target: Path, text: str) -> None:
 def run_mkdocs(portfolio: Portfolio, root: Path, docs: Path, site: Path, work: Path, cache_dir: Path) -> bool:
     """Run MkDocs on ``mkdocs.yml``, completed with this build's folders and navigation.
 
-    When nothing MkDocs reads has changed since the last build, its output is reused
-    (returns True). Only the latest output is kept.
+    When nothing MkDocs reads has changed since the last build, its output is reused (returns True).
+    Otherwise only the pages whose source or navigation changed are rendered again (see pagecache.py).
+    Only the latest output is kept.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
     config = mkdocs_config(portfolio, root, docs, site)
-    cached = cache_dir / _site_key(config, docs, root / "templates" / "site")
+    salt = _site_salt(config, docs, root / "templates" / "site")
+    cached = cache_dir / _key_with_docs(salt, docs)
     if _reused(cached, site):
         return True
+    pages = PageCache(salt, _previous_output(cache_dir), cache_dir / PAGES_STORE)
     config_file = work / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True))
     try:
-        build(load_config(str(config_file)))
+        with pages.active():
+            build(load_config(str(config_file)))
     except (Abort, ConfigurationError) as error:
         raise BuildError(f"MkDocs could not build the site: {error}") from None
     _keep_only(cache_dir, cached, site)
+    pages.save()
     return False
 
 
-def _site_key(config: dict[str, Any], docs: Path, theme_overrides: Path) -> str:
-    """Everything MkDocs reads: the configuration (less this build's folders), the docs tree, the theme,
-    the tools' versions and the project's own code (which writes the configuration and the pages)."""
+PAGES_STORE = "pages.pickle"
+"""Beside the cached output: what each of its pages gave MkDocs (pagecache.py)."""
+
+
+def _previous_output(cache_dir: Path) -> Path | None:
+    """The last build's MkDocs output, when it is still the one that was stored."""
+    if not cache_dir.is_dir():
+        return None
+    folders = [entry for entry in cache_dir.iterdir() if entry.is_dir() and not entry.name.startswith(".")]
+    return next((folder for folder in folders if is_intact(folder)), None)
+
+
+def _site_salt(config: dict[str, Any], docs: Path, theme_overrides: Path) -> str:
+    """Everything MkDocs reads but the docs' contents: the configuration (less this build's folders), the
+    names of the docs' files, the theme, the tools' versions and the project's own code (which writes the
+    configuration and the pages)."""
     from importlib.metadata import version
 
     digest = hashlib.sha256()
@@ -320,8 +339,19 @@ def _site_key(config: dict[str, Any], docs: Path, theme_overrides: Path) -> str:
     digest.update(f"epoch {os.environ.get('SOURCE_DATE_EPOCH', '')}\n".encode())
     stable = {key: value for key, value in config.items() if key not in ("docs_dir", "site_dir")}
     digest.update(yaml.safe_dump(stable).encode())
-    for folder in (docs, theme_overrides):
-        add_tree(digest, folder)
+    digest.update("\n".join(sorted(path.relative_to(docs).as_posix() for path in docs.rglob("*"))).encode())
+    add_tree(digest, theme_overrides)
+    return digest.hexdigest()
+
+
+def _site_key(config: dict[str, Any], docs: Path, theme_overrides: Path) -> str:
+    """Everything MkDocs reads."""
+    return _key_with_docs(_site_salt(config, docs, theme_overrides), docs)
+
+
+def _key_with_docs(salt: str, docs: Path) -> str:
+    digest = hashlib.sha256(salt.encode())
+    add_tree(digest, docs)
     return digest.hexdigest()
 
 
