@@ -22,7 +22,7 @@ import string
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,6 +41,7 @@ from .provenance import unconfirmed_notes
 from .render import (
     CARDS_FOLDER,
     DOMAINS_FOLDER,
+    PDF_FOLDER,
     Renderer,
     booklet_path,
     inside,
@@ -63,16 +64,20 @@ def build_site(
     cache_dir: Path | None = None,
     progress: Progress | None = None,
     offline: bool = False,
+    on_pages: Callable[[], None] | None = None,
 ) -> None:
     """Build the whole site with all PDFs into ``out``, replacing it only on success.
 
     ``cache_dir`` (default: ``$FACTSHEETS_CACHE_DIR``, else ``.cache/``) keeps rendered PDFs and the
     last MkDocs output by the hash of their inputs, so that a rebuild does only the work its changes need.
     An ``offline`` site opens from the file system (a downloaded preview), without a server.
+    With ``on_pages`` (the live preview) the pages replace the output first, with the previous build's
+    sheets; ``on_pages`` is called, and then the new sheets replace the old ones file by file.
     """
     _refuse_unsafe_output(out, root)
     try:
-        _build(portfolio, root, out, cache_dir or default_cache_dir(root), progress or Progress.silent(), offline)
+        cache_dir = cache_dir or default_cache_dir(root)
+        _build(portfolio, root, out, cache_dir, progress or Progress.silent(), offline, on_pages)
     except OSError as error:
         # A full disk, a read-only or vanished folder: the reason and the file, not a traceback.
         raise BuildError(f"could not write the site ({_reason(error)}") from None
@@ -88,29 +93,68 @@ def _reason(error: OSError) -> str:
     return f"{error.strerror or error})" + (f": {error.filename}" if error.filename else "")
 
 
-def _build(portfolio: Portfolio, root: Path, out: Path, cache_dir: Path, progress: Progress, offline: bool) -> None:
+def _build(portfolio: Portfolio, root: Path, out: Path, cache_dir: Path, progress: Progress, offline: bool,
+           on_pages: Callable[[], None] | None) -> None:  # fmt: skip
     renderer = Renderer(portfolio, root / "templates")
-    with (
-        _source_date_epoch(root),
-        tempfile.TemporaryDirectory(prefix="factsheets-") as work,
-        _staging(out) as stage,
-    ):
+    with _source_date_epoch(root), tempfile.TemporaryDirectory(prefix="factsheets-") as work:
         docs = Path(work) / "docs"
-        with progress.step("render"):
-            write_docs_tree(renderer, root, docs)
-            progress.note("render", f"{len(portfolio.cards) * len(portfolio.languages)} card pages")
-        # WeasyPrint renders in worker processes while MkDocs builds the site here.
-        with PdfBuild(renderer, root, cache_dir / "sheets", progress) as pdfs:
-            with progress.step("mkdocs"):
-                reused = run_mkdocs(portfolio, root, docs, stage, Path(work), cache_dir / "site")
-                progress.note("mkdocs", "unchanged, reused" if reused else "built")
-            with progress.step("pdf"):
-                pdfs.finish(stage)
-        with progress.step("publish"):
-            write_open_data(portfolio, stage)
-            write_admin(portfolio, root, stage)
-            if offline:
-                make_browsable_from_files(stage, urlsplit(portfolio.settings.base_url).path)
+        if on_pages is None:
+            with _staging(out) as stage:
+                _render(renderer, root, docs, progress)
+                # WeasyPrint renders in worker processes while MkDocs builds the site here.
+                with PdfBuild(renderer, root, cache_dir / "sheets", progress) as pdfs:
+                    _mkdocs(portfolio, root, docs, stage, Path(work), cache_dir, progress)
+                    with progress.step("pdf"):
+                        pdfs.finish(stage)
+                _publish(portfolio, root, stage, offline, progress)
+        else:
+            with _staging(out) as stage:
+                _render(renderer, root, docs, progress)
+                _mkdocs(portfolio, root, docs, stage, Path(work), cache_dir, progress)
+                _publish(portfolio, root, stage, offline, progress)
+                _keep_previous_sheets(out, stage)
+            on_pages()
+            with PdfBuild(renderer, root, cache_dir / "sheets", progress) as pdfs, progress.step("pdf"):
+                sheets = Path(work) / "sheets"
+                pdfs.finish(sheets)
+                _replace_files(sheets, out)
+
+
+def _render(renderer: Renderer, root: Path, docs: Path, progress: Progress) -> None:
+    with progress.step("render"):
+        write_docs_tree(renderer, root, docs)
+        portfolio = renderer.portfolio
+        progress.note("render", f"{len(portfolio.cards) * len(portfolio.languages)} card pages")
+
+
+def _mkdocs(portfolio: Portfolio, root: Path, docs: Path, stage: Path, work: Path, cache_dir: Path,
+            progress: Progress) -> None:  # fmt: skip
+    with progress.step("mkdocs"):
+        reused = run_mkdocs(portfolio, root, docs, stage, work, cache_dir / "site")
+        progress.note("mkdocs", "unchanged, reused" if reused else "built")
+
+
+def _publish(portfolio: Portfolio, root: Path, stage: Path, offline: bool, progress: Progress) -> None:
+    with progress.step("publish"):
+        write_open_data(portfolio, stage)
+        write_admin(portfolio, root, stage)
+        if offline:
+            make_browsable_from_files(stage, urlsplit(portfolio.settings.base_url).path)
+
+
+def _keep_previous_sheets(out: Path, stage: Path) -> None:
+    """The previous build's PDFs in the new output (linked, not copied), until the new ones are ready."""
+    if (out / PDF_FOLDER).is_dir():
+        shutil.copytree(out / PDF_FOLDER, stage / PDF_FOLDER, copy_function=os.link)
+
+
+def _replace_files(source: Path, target: Path) -> None:
+    """Move every file of ``source`` into ``target``, each replacing its namesake in one step."""
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            destination = target / path.relative_to(source)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, destination)
 
 
 _LOCAL_LINK = re.compile(r'(\s(?:href|src)=")([^"#?:]*)(?=["#?])')

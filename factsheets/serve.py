@@ -103,8 +103,13 @@ def serve(root: Path, data_dir: Path, port: int, out: Path) -> int:
 
 def _rebuild(root: Path, data_dir: Path, out: Path, state: PreviewState) -> None:
     started = time.perf_counter()
+
+    def pages_ready() -> None:
+        state.built()
+        print(message("serve.pages_rebuilt", seconds=f"{time.perf_counter() - started:.1f}"), flush=True)
+
     try:
-        build_site(load_portfolio(data_dir, root), root, out)
+        build_site(load_portfolio(data_dir, root), root, out, on_pages=pages_ready)
     except InvalidInput as invalid:
         _failed(state, [str(problem) for problem in invalid.problems])
     except BuildError as error:
@@ -112,7 +117,6 @@ def _rebuild(root: Path, data_dir: Path, out: Path, state: PreviewState) -> None
     except jinja2.TemplateError as error:  # a template saved half-way: keep serving the last good build
         _failed(state, [message("serve.template_error", template=getattr(error, "name", "") or "", reason=error)])
     else:
-        state.built()
         print(message("serve.rebuilt", seconds=f"{time.perf_counter() - started:.1f}"), flush=True)
 
 
