@@ -130,7 +130,7 @@ def save_to_reloaded_page(data: Path, cache: Path) -> dict:
     has told the open tab to reload and serves the card's page with the edit (what the reloaded tab reads)."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "FACTSHEETS_CACHE_DIR": str(cache)}
     log = WORK / "serve.log"
-    command = [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--data", str(data),
+    command = [sys.executable, str(ROOT / "build.py"), "serve", "--lang", "en", "--port", "0", "--data", str(data),
                "--out", str(WORK / "preview")]  # fmt: skip
     with log.open("w") as output:
         server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)

@@ -37,7 +37,7 @@ class Preview:
     def __init__(self, tmp_path: Path) -> None:
         self.data = Path(shutil.copytree(FIXTURE_DATA, tmp_path / "data"))
         self.log = tmp_path / "serve.log"
-        command = [sys.executable, "build.py", "serve", "--port", "0", "--data", str(self.data),
+        command = [sys.executable, "build.py", "serve", "--lang", "en", "--port", "0", "--data", str(self.data),
                    "--out", str(tmp_path / "preview")]  # fmt: skip
         with self.log.open("w") as output:
             self.process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, text=True)
