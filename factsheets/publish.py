@@ -145,7 +145,14 @@ def _publish(portfolio: Portfolio, root: Path, stage: Path, offline: bool, progr
 def _keep_previous_sheets(out: Path, stage: Path) -> None:
     """The previous build's PDFs in the new output (linked, not copied), until the new ones are ready."""
     if (out / PDF_FOLDER).is_dir():
-        shutil.copytree(out / PDF_FOLDER, stage / PDF_FOLDER, copy_function=os.link)
+        shutil.copytree(out / PDF_FOLDER, stage / PDF_FOLDER, copy_function=_link_or_copy)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(source, target)
 
 
 def _replace_files(source: Path, target: Path) -> None:
