@@ -13,6 +13,7 @@ import http.server
 import json
 import logging
 import secrets
+import signal
 import threading
 import time
 from pathlib import Path
@@ -81,6 +82,8 @@ def serve(root: Path, data_dir: Path, port: int, out: Path) -> int:
             if edited and not getattr(event, "is_directory", False) and "__pycache__" not in path:
                 changed.set()
 
+    # Stopped by its parent (a test, an editor's tool) as by Ctrl-C: the sheets' workers are stopped too.
+    signal.signal(signal.SIGTERM, _interrupt)
     observer = Observer()
     for folder in {data_dir, *(root / name for name in WATCHED[1:])}:
         observer.schedule(OnChange(), str(folder), recursive=True)
@@ -99,6 +102,10 @@ def serve(root: Path, data_dir: Path, port: int, out: Path) -> int:
     finally:
         observer.stop()
         server.shutdown()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _rebuild(root: Path, data_dir: Path, out: Path, state: PreviewState) -> None:

@@ -63,8 +63,8 @@ class Preview:
         card.write_text(text.replace(old, new), encoding="utf-8")
 
     def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        self.process.terminate()  # as Ctrl-C: a sheet being rendered is finished first
+        self.process.wait(timeout=300)
 
 
 @pytest.fixture
