@@ -67,8 +67,8 @@ def test_a_new_title_changes_the_navigation_and_every_page_is_written_again(proj
     out, cache = tmp_path / "site", tmp_path / "cache"
     first = build(project, out, cache, caplog)
 
-    edit(project / "data" / "cards" / "alpha-grid.yml", "{nl: Slim stroomnet, en: Smart Grid}",
-         "{nl: Slimmer stroomnet, en: Smarter Grid}")  # fmt: skip
+    edit(project / "data" / "cards" / "alpha-grid.yml", "title:\n  nl: Slim stroomnet\n  en: Smart Grid\n",
+         "title:\n  nl: Slimmer stroomnet\n  en: Smarter Grid\n")  # fmt: skip
     again = build(project, out, cache, caplog)
     assert again["written"] == first["written"] and again["rewritten"] == 0, again
     assert again["reread"] > 0, again  # pages whose source is the same are still not read again
