@@ -198,13 +198,15 @@ def test_the_unconfirmed_command_lists_every_value_with_its_place_and_note(tmp_p
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     infectieziekten = data / "cards" / "infectieziekten.yml"
-    split_line = line_of(infectieziekten, "fields: [shares.capital, shares.rnd]")
+    precision = data / "cards" / "precision-diagnostics.yml"
     located = [re.sub(r"^.*?(\w[\w-]*\.yml):", r"\1:", line) for line in lines[:-1]]
+    # Each value is reported where its path is listed (block style: "      - <path>", column 9).
     assert located == [
-        f"infectieziekten.yml:{split_line}:14: shares.capital = 0: {SPLIT['nl']}",
-        f"infectieziekten.yml:{split_line}:30: shares.rnd = 100: {SPLIT['nl']}",
-        f"infectieziekten.yml:{split_line + 2}:14: budget.total_meur = 1200: {AMOUNT['nl']}",
-        f"precision-diagnostics.yml:{line_of(data / 'cards' / 'precision-diagnostics.yml', 'key_figures[1]')}:14: "
+        f"infectieziekten.yml:{line_of(infectieziekten, '- shares.capital')}:9: shares.capital = 0: {SPLIT['nl']}",
+        f"infectieziekten.yml:{line_of(infectieziekten, '- shares.rnd')}:9: shares.rnd = 100: {SPLIT['nl']}",
+        f"infectieziekten.yml:{line_of(infectieziekten, '- budget.total_meur')}:9: budget.total_meur = 1200: "
+        f"{AMOUNT['nl']}",
+        f"precision-diagnostics.yml:{line_of(precision, '- key_figures[1]')}:9: "
         f"key_figures[1].value = 100: {ESTIMATE['nl']}",
     ]
     assert lines[-1].startswith("4 onbevestigde waarde(n) in ")
