@@ -61,8 +61,8 @@ def test_an_added_card_and_a_removed_card(repo):
 
 
 def test_a_missing_translation_is_listed(repo):
-    edit(repo / "data/cards/infectieziekten.yml", "title: {nl: Infectieziekten, en: Infectious Diseases}",
-         "title: {nl: Infectieziekten}")  # fmt: skip
+    edit(repo / "data/cards/infectieziekten.yml", "title:\n  nl: Infectieziekten\n  en: Infectious Diseases\n",
+         "title:\n  nl: Infectieziekten\n")  # fmt: skip
     out = diff(repo)
     assert "### Missing translations\n\n- `infectieziekten`: `title.en`" in out
     assert "| `title.en` | Infectious Diseases | (none) |" in out
