@@ -104,8 +104,11 @@ def test_a_sheet_that_fails_after_the_site_was_built_leaves_the_previous_output_
     out = tmp_path / "site"
     build(data, out, cache)
     before = tree_hashes(out)
-    edit(data / "cards" / "beta.yml", "title: {nl: Bètaprogramma, en: Beta Programme}",
-         "title: {nl: Nieuwe titel, en: New Title}")  # fmt: skip
+    edit(
+        data / "cards" / "beta.yml",
+        "  nl: Bètaprogramma\n  en: Beta Programme\n",
+        "  nl: Nieuwe titel\n  en: New Title\n",
+    )
     edit(data / "cards" / "beta-delta.yml", "en: A trial in the delta.", "en: " + "A trial in the delta. " * 600)
     with pytest.raises(BuildError, match="beta-delta"):
         build(data, out, cache)
@@ -119,8 +122,11 @@ def test_an_interrupted_build_keeps_the_old_output_and_leaves_no_temporary_folde
     build(data, out, cache)
     before = tree_hashes(out)
     # A changed title: the interrupted build's MkDocs writes pages that differ from the published ones.
-    edit(data / "cards" / "beta.yml", "title: {nl: Bètaprogramma, en: Beta Programme}",
-         "title: {nl: Nieuwe titel, en: New Title}")  # fmt: skip
+    edit(
+        data / "cards" / "beta.yml",
+        "  nl: Bètaprogramma\n  en: Beta Programme\n",
+        "  nl: Nieuwe titel\n  en: New Title\n",
+    )
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
