@@ -9,7 +9,7 @@ STAMP := $(VENV)/requirements.installed
 NODE_STAMP := node_modules/.package-lock.json
 DEBIAN_PACKAGES := chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
-.PHONY: build test check serve schema tidy cms-server bench fidelity system clean
+.PHONY: build test check serve schema tidy cms-server bench fidelity audit system clean
 
 build: system $(STAMP) $(NODE_STAMP)
 	$(PY) build.py
@@ -36,6 +36,15 @@ cms-server: $(NODE_STAMP)
 
 bench: system $(STAMP) $(NODE_STAMP)
 	$(PY) benchmarks/run.py
+
+# Lighthouse (mobile) and the Nu Html Checker over the built site, served compressed; fails below the targets.
+# Both come from npm, pinned in audit/package-lock.json; Chromium and Java 17 are on the machine.
+AUDIT_TOOLS := audit/node_modules/.package-lock.json
+audit: build $(AUDIT_TOOLS)
+	$(PY) audit/run.py site
+
+$(AUDIT_TOOLS): audit/package-lock.json
+	cd audit && npm ci --no-audit --no-fund --ignore-scripts
 
 # The built site/ against the source documents: make fidelity SOURCE=cards.txt CONTEXT=article.txt
 fidelity: $(STAMP)

@@ -32,6 +32,8 @@ UI_LABELS = (
     "domains", "domains_caption", "programmes", "portfolio_total", "portfolio_total_note", "filter_heading",
     "filter_all", "trl_includes", "shown_count", "sort_by", "charts_by_domain",
     "sources", "source_page", "organisations_note",
+    "last_changed", "changes", "changes_caption", "change_date", "change_what", "change_before", "change_after",
+    "share_image_alt", "theme.header", "theme.footer", "theme.tabs", "theme.search", "theme.made_with",
 )  # fmt: skip
 """Interface texts the templates use; each must be in site.yml in every language."""
 
@@ -55,6 +57,7 @@ PLACEHOLDERS = {
     "shown_count": {"shown", "total"},
     "sort_by": {"column"},
     "source_page": {"page"},
+    "share_image_alt": {"title"},
 }
 """The ``{names}`` the templates fill into these texts; every other text has none."""
 

@@ -20,10 +20,11 @@ import os
 import select
 import shutil
 import signal
+import subprocess
 import tempfile
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +37,7 @@ from .load import display_name, dotted, load_yaml
 from .messages import message
 from .problems import BuildError, InvalidInput, Problem
 from .progress import Progress
-from .render import QR_SCHEME, Renderer, booklet_path, inside, pdf_path
+from .render import QR_SCHEME, SHARE_IMAGE_SIZE, Renderer, booklet_path, inside, pdf_path, share_image_path
 
 log = logging.getLogger(__name__)
 
@@ -215,11 +216,28 @@ class PdfBuild:
         self.wait()
         for job in self.sheets.values():
             _publish(self._cached(job.name), site, job.name)
+        with self.progress.step("share images"):
+            self._publish_share_images(site)
         # The render workers are done; shutting them down frees their memory before the booklets,
         # whose structure trees take about 1 MB per sheet while they are put together.
         self.pool.shutdown()
         for code in self.renderer.portfolio.languages:
             _publish(self._booklet(code), site, booklet_path(code))
+
+    def _publish_share_images(self, site: Path) -> None:
+        """Each sheet's page as a PNG for link previews, drawn by poppler's pdftoppm and cached beside the PDF."""
+        cards = [(card_id, code) for card_id, code in self.sheets]
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as threads:
+            images = list(threads.map(lambda key: self._share_image(self._cached(self.sheets[key].name)), cards))
+        for (card_id, code), image in zip(cards, images, strict=True):
+            _publish(image, site, share_image_path(card_id, code))
+
+    @staticmethod
+    def _share_image(pdf: Path) -> Path:
+        image = pdf.with_suffix(".share.png")
+        if not is_intact(image):
+            _write_atomically(image, sheet_as_png(pdf.read_bytes()))
+        return image
 
     def _booklet(self, code: str) -> Path:
         """The booklet in the cache, keyed by its parts; assembled when it is not there yet."""
@@ -323,6 +341,24 @@ def _write_atomically(target: Path, content: bytes) -> None:
         Path(partial).unlink(missing_ok=True)
         raise
     seal(target)
+
+
+def sheet_as_png(pdf: bytes) -> bytes:
+    """The PDF's first page as a PNG of ``SHARE_IMAGE_SIZE``, drawn by pdftoppm (Debian's poppler-utils)."""
+    width, height = SHARE_IMAGE_SIZE
+    with tempfile.TemporaryDirectory(prefix="factsheets-share-") as work:
+        source = Path(work, "sheet.pdf")
+        source.write_bytes(pdf)
+        options = ["-png", "-singlefile", "-f", "1", "-l", "1", "-scale-to-x", str(width), "-scale-to-y", str(height)]
+        command = ["pdftoppm", *options, str(source), str(Path(work, "sheet"))]
+        try:
+            subprocess.run(command, check=True, capture_output=True)
+        except FileNotFoundError:
+            raise BuildError("pdftoppm is missing: install poppler-utils (make system) for the share images") from None
+        except subprocess.CalledProcessError as error:
+            reason = error.stderr.decode(errors="replace").strip()
+            raise BuildError(f"pdftoppm could not draw a sheet: {reason}") from None
+        return Path(work, "sheet.png").read_bytes()
 
 
 def render_pdf(job: Job, base_url: str) -> bytes:

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .fingerprint import add_tree, code_fingerprint, digest_file, is_intact, seal
+from .history import card_histories
 from .i18n import Language
 from .messages import message
 from .model import PRECONDITION_GROUPS, Card
@@ -42,6 +43,7 @@ from .render import (
     CARDS_FOLDER,
     DOMAINS_FOLDER,
     PDF_FOLDER,
+    SHARE_IMAGE_SIZE,
     Renderer,
     booklet_path,
     inside,
@@ -52,6 +54,7 @@ from .render import (
     theme_safe,
     timeline_scale,
 )
+from .structured import dcat_catalog
 from .validate import Portfolio
 
 log = logging.getLogger(__name__)
@@ -95,7 +98,7 @@ def _reason(error: OSError) -> str:
 
 def _build(portfolio: Portfolio, root: Path, out: Path, cache_dir: Path, progress: Progress, offline: bool,
            on_pages: Callable[[], None] | None) -> None:  # fmt: skip
-    renderer = Renderer(portfolio, root / "templates")
+    renderer = Renderer(portfolio, root / "templates", card_histories(root, [card.id for card in portfolio.cards]))
     with _source_date_epoch(root), tempfile.TemporaryDirectory(prefix="factsheets-") as work:
         docs = Path(work) / "docs"
         if on_pages is None:
@@ -106,12 +109,12 @@ def _build(portfolio: Portfolio, root: Path, out: Path, cache_dir: Path, progres
                     _mkdocs(portfolio, root, docs, stage, Path(work), cache_dir, progress)
                     with progress.step("pdf"):
                         pdfs.finish(stage)
-                _publish(portfolio, root, stage, offline, progress)
+                _publish(portfolio, root, stage, offline, progress, _last_change(renderer))
         else:
             with _staging(out) as stage:
                 _render(renderer, root, docs, progress)
                 _mkdocs(portfolio, root, docs, stage, Path(work), cache_dir, progress)
-                _publish(portfolio, root, stage, offline, progress)
+                _publish(portfolio, root, stage, offline, progress, _last_change(renderer))
                 _keep_previous_sheets(out, stage)
             on_pages()
             with PdfBuild(renderer, root, cache_dir / "sheets", progress) as pdfs, progress.step("pdf"):
@@ -134,12 +137,21 @@ def _mkdocs(portfolio: Portfolio, root: Path, docs: Path, stage: Path, work: Pat
         progress.note("mkdocs", "unchanged, reused" if reused else "built")
 
 
-def _publish(portfolio: Portfolio, root: Path, stage: Path, offline: bool, progress: Progress) -> None:
+def _publish(portfolio: Portfolio, root: Path, stage: Path, offline: bool, progress: Progress,
+             modified: str | None) -> None:  # fmt: skip
+    """The open data, its catalogue (``modified``: the date of the last change to a card), the form editor and
+    robots.txt; for an ``offline`` copy, links that open from the file system."""
     with progress.step("publish"):
         write_open_data(portfolio, stage)
+        write_catalog(portfolio, stage, modified)
         write_admin(portfolio, root, stage)
+        write_robots_txt(portfolio, stage)
         if offline:
             make_browsable_from_files(stage, urlsplit(portfolio.settings.base_url).path)
+
+
+def _last_change(renderer: Renderer) -> str | None:
+    return max(filter(None, (history.last_changed for history in renderer.histories.values())), default=None)
 
 
 def _keep_previous_sheets(out: Path, stage: Path) -> None:
@@ -360,9 +372,40 @@ def run_mkdocs(portfolio: Portfolio, root: Path, docs: Path, site: Path, work: P
             build(load_config(str(config_file)))
     except (Abort, ConfigurationError) as error:
         raise BuildError(f"MkDocs could not build the site: {error}") from None
+    split_search_index(portfolio, site)
     _keep_only(cache_dir, cached, site)
     pages.save()
     return False
+
+
+def split_search_index(portfolio: Portfolio, site: Path) -> None:
+    """One search index per language, at the root of its language, so that a reader searches the pages they read.
+
+    mkdocs-static-i18n gathers every language's pages into the one index the search plugin writes; Material
+    loads ``search/search_index.json`` from the page's ``base``, which main.html sets to the language's root.
+    Each index names its own language only, so that Material's search stems and drops stop words for it alone;
+    the locations become relative to that root, as Material reads them.
+    """
+    merged = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    by_language: dict[str, list[dict[str, Any]]] = {code: [] for code in portfolio.languages}
+    for doc in merged["docs"]:
+        code = _language_of(portfolio, doc["location"])
+        prefix = language_prefix(portfolio, code)
+        by_language[code].append({**doc, "location": doc["location"].removeprefix(prefix)})
+    for code, docs in by_language.items():
+        index = {**merged, "config": {**merged["config"], "lang": [code]}, "docs": docs}
+        target = inside(site, f"{language_prefix(portfolio, code)}search/search_index.json")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _language_of(portfolio: Portfolio, location: str) -> str:
+    """The language of a page by its location: the default language's pages have no language folder."""
+    for code in portfolio.languages:
+        prefix = language_prefix(portfolio, code)
+        if prefix and location.startswith(prefix):
+            return code
+    return portfolio.settings.default_language
 
 
 PAGES_STORE = "pages.pickle"
@@ -494,8 +537,25 @@ def _language_config(portfolio: Portfolio, root: Path, code: str) -> dict[str, A
             "home_url": language_prefix(portfolio, code),
             "tagline": settings.tagline[code],
             "default_language": settings.default_language,
+            "og_locale": open_graph_locale(code),
+            "og_locale_alternates": [open_graph_locale(other) for other in portfolio.languages if other != code],
+            "share_image_size": list(SHARE_IMAGE_SIZE),
+            "theme_texts": {key: labels[f"theme.{key}"][code] for key in THEME_TEXTS},
         },
     }
+
+
+THEME_TEXTS = ("header", "footer", "tabs", "search", "made_with")
+"""Material's texts that its own translations leave in English on Dutch pages, from site.yml's ``theme.*`` labels."""
+
+
+def open_graph_locale(code: str) -> str:
+    """A language as Open Graph names it, with its likeliest country: ``nl`` -> ``nl_NL``, ``en`` -> ``en_US``."""
+    from babel import Locale
+    from babel.core import get_global
+
+    locale = Locale.parse(get_global("likely_subtags").get(code, code))
+    return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
 
 
 NAV_CARDS = 40
@@ -507,6 +567,23 @@ def _cards_nav(portfolio: Portfolio, label: str) -> list[dict[str, list[str]]]:
     if len(portfolio.cards) > NAV_CARDS:
         return []
     return [{label: [f"{CARDS_FOLDER}/{card.id}.md" for card in portfolio.cards]}]
+
+
+def write_catalog(portfolio: Portfolio, site: Path, modified: str | None) -> None:
+    """``catalog.jsonld``: the open data described for open-data catalogues (DCAT-AP, structured.dcat_catalog)."""
+    catalog = dcat_catalog(portfolio, modified)
+    inside(site, "catalog.jsonld").write_text(
+        json.dumps(catalog, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+
+
+def write_robots_txt(portfolio: Portfolio, site: Path) -> None:
+    """Every page may be indexed but the form editor's; the sitemap (with each page's language twins) is where
+    search engines find them."""
+    base = portfolio.settings.base_url
+    editor = urlsplit(base).path + "admin/"
+    text = f"User-agent: *\nAllow: /\nDisallow: {editor}\n\nSitemap: {base}sitemap.xml\n"
+    inside(site, "robots.txt").write_text(text, encoding="utf-8")
 
 
 def write_open_data(portfolio: Portfolio, site: Path) -> None:

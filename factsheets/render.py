@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +20,11 @@ import jinja2
 import nh3
 import yaml
 from babel import Locale
+from babel.dates import format_date
 from markupsafe import Markup
 
 from .content import ContentPage
+from .history import CardHistory
 from .i18n import Language
 from .model import PRECONDITION_GROUPS, Card
 from .problems import BuildError
@@ -31,6 +35,9 @@ from .validate import Domain, Portfolio, counted_cards, total_meur
 CARDS_FOLDER = "projecten"
 DOMAINS_FOLDER = "domeinen"
 PDF_FOLDER = "pdf"
+
+COMPARISON_SCRIPT = "assets/js/comparison.js"
+"""The comparison table's filters and sorting: loaded by the pages that have the table (main.html's scripts)."""
 
 QR_SCHEME = "qr:"
 """``<img src="qr:https://…">``: the QR code of that address, drawn when the PDF is rendered."""
@@ -63,6 +70,15 @@ def domain_url(portfolio: Portfolio, slug: str, code: str) -> str:
 
 def booklet_path(code: str) -> str:
     return f"{PDF_FOLDER}/portfolio.{code}.pdf"
+
+
+SHARE_IMAGE_SIZE = (1200, 848)
+"""The share image in pixels: 1200 wide, as link previews show large pictures, and the A4 sheet's proportions."""
+
+
+def share_image_path(card_id: str, code: str) -> str:
+    """The card's picture for link previews (Open Graph): its sheet's page as a PNG, beside the PDF."""
+    return f"{PDF_FOLDER}/{card_id}.{code}.png"
 
 
 def inside(base: Path, relative_path: str) -> Path:
@@ -147,6 +163,8 @@ class Renderer:
 
     portfolio: Portfolio
     templates_dir: Path
+    histories: dict[str, CardHistory] = field(default_factory=dict)
+    """Each card's git history (history.card_histories); a card without one shows neither date nor changes."""
     _sheets: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
 
     def sheet(self, card: Card, lang: Language) -> dict[str, Any]:
@@ -177,22 +195,35 @@ class Renderer:
     # pages for MkDocs
 
     def card_page(self, card: Card, code: str) -> str:
+        from .structured import card_json_ld  # structured.py builds on this module's addresses and texts
+
         lang = self.language(code)
         url = page_url(self.portfolio, card.id, code)
+        history = self.histories.get(card.id, CardHistory())
         body = self.render(
             "pages/card.md.j2",
             code,
             params=self.sheet(card, lang),
             relation=self._relation(card, lang, url),
             pdf_link=relative(pdf_path(card.id, code), url),
+            history=history_params(history, lang),
         )
+        title = lang.text(card.title)
         meta = {
-            "title": lang.text(card.title),
-            "description": _first_sentence(lang.text(card.summary)),
+            "title": title,
+            # The site's name alone is the home page's title: a card of that name says what it is.
+            "head_title": f"{title}: {lang.t(f'kind.{card.kind}')}" if title == self._site_name(lang) else title,
+            "description": _first_sentence(plain_text(lang.text(card.summary))),
             "hide": ["toc"],
             "card_id": card.id,
+            "share_image": share_image_path(card.id, code),
+            "share_image_alt": lang.t("share_image_alt", title=title),
+            "json_ld": card_json_ld(self.portfolio, card, code, history),
         }
         return front_matter(meta) + _without_blank_lines(body)
+
+    def _site_name(self, lang: Language) -> str:
+        return lang.text(self.portfolio.settings.name)
 
     def overview_page(self, code: str) -> str:
         lang = self.language(code)
@@ -201,7 +232,9 @@ class Renderer:
         body = self.render("pages/overview.md.j2", code, overview=overview)
         meta = {
             "title": lang.text(self.portfolio.settings.name),
+            "head_title": self._site_name(lang),
             "hide": ["toc"],
+            "scripts": [COMPARISON_SCRIPT],
             "description": lang.text(self.portfolio.settings.description),
         }
         return front_matter(meta) + _without_blank_lines(body)
@@ -218,7 +251,8 @@ class Renderer:
         meta = {
             "title": lang.text(domain.name),
             "hide": ["toc"],
-            "description": f"{lang.text(domain.name)}: {params['count']} {lang.t('projects').lower()}",
+            "scripts": [COMPARISON_SCRIPT],
+            "description": f"{params['name']}: {params['count']} {lang.t('projects').lower()}, {params['total']}",
         }
         return front_matter(meta) + _without_blank_lines(body)
 
@@ -306,10 +340,46 @@ def _without_blank_lines(html: str) -> str:
     return "\n".join(line for line in html.splitlines() if line.strip()) + "\n"
 
 
+def plain_text(markdown_text: str) -> str:
+    """Card Markdown as the words a reader sees, without markup: for descriptions and link previews."""
+    return unescape(nh3.clean(markdown_to_html(markdown_text), tags=set()))
+
+
 def _first_sentence(text: str) -> str:
     plain = " ".join(text.split())
     end = plain.find(". ")
     return plain if end < 0 else plain[: end + 1]
+
+
+def history_params(history: CardHistory, lang: Language) -> dict[str, Any]:
+    """When the card last changed and what changed when, in the reader's language; empty when not in git."""
+    return {
+        "last_changed": _date(history.last_changed, lang) if history.last_changed else None,
+        "changes": [
+            {
+                "date": _date(change.date, lang),
+                "what": lang.t(change.what),
+                "before": _tracked_value(change.what, change.before, lang),
+                "after": _tracked_value(change.what, change.after, lang),
+            }
+            for change in history.changes
+        ],
+    }
+
+
+def _date(iso_date: str, lang: Language) -> dict[str, str]:
+    return {"iso": iso_date, "text": format_date(date.fromisoformat(iso_date), format="long", locale=lang.code)}
+
+
+def _tracked_value(what: str, values: tuple[Any, ...], lang: Language) -> str:
+    """A value as written in an old version of the card, formatted like today's when it has today's type."""
+    if any(value is None for value in values):
+        return "–"
+    if what == "budget" and isinstance(values[0], (int, float)):
+        return lang.money_meur(values[0])
+    if what == "mrl" and f"market.{values[0]}" in lang.labels:
+        return lang.t(f"market.{values[0]}")
+    return "–".join(str(value) for value in values)
 
 
 # --- the parameters of the components ------------------------------------------------------------

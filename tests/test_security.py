@@ -108,24 +108,28 @@ def hostile_site(hostile_project: Path, pdf_cache: Path) -> Path:
 
 
 class Collector(HTMLParser):
-    """Every element with its attributes, the text inside <script> elements, and all other text."""
+    """Every element with its attributes, the text inside <script> elements, and all other text; JSON-LD data
+    blocks apart (they are never run; what matters is that card text in them cannot end their element)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.elements: list[tuple[str, dict[str, str | None]]] = []
         self.scripts: list[str] = []
+        self.data_blocks: list[str] = []
         self.text: list[str] = []
         self._in_script = False
+        self._in_data = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.elements.append((tag, dict(attrs)))
-        self._in_script = tag == "script"
+        self._in_data = tag == "script" and dict(attrs).get("type") == "application/ld+json"
+        self._in_script = tag == "script" and not self._in_data
 
     def handle_endtag(self, tag: str) -> None:
-        self._in_script = False
+        self._in_script = self._in_data = False
 
     def handle_data(self, data: str) -> None:
-        (self.scripts if self._in_script else self.text).append(data)
+        (self.scripts if self._in_script else self.data_blocks if self._in_data else self.text).append(data)
 
 
 def _parsed(page: Path) -> Collector:
@@ -151,6 +155,7 @@ def test_no_payload_becomes_an_element_a_handler_or_a_script_on_any_page(hostile
     for page in pages:
         collector = _parsed(page)
         assert not [script for script in collector.scripts if MARK in script], page
+        assert not [block for block in collector.data_blocks if "<" in block], page
         for tag, attrs in collector.elements:
             assert not [name for name in attrs if name.startswith("on")], f"{page}: <{tag} {attrs}>"
             assert f"data-{MARK}" not in attrs, f"{page}: <{tag} {attrs}>"

@@ -205,7 +205,7 @@ def test_card_page_is_where_the_manifest_says_in_its_language(built_site, card, 
 
 @pytest.mark.parametrize(("card_id", "code"), CARD_LANGUAGES)
 def test_card_page_names_its_twins_with_hreflang_links(built_site, card, card_id, code):
-    # Relative in the page (Material fetches sitemap.xml beside each alternate); absolute in sitemap.xml.
+    # Absolute in the page and in sitemap.xml (test_metadata.py reads the addresses as written).
     entry = card(card_id)
     page = entry["urls"][code]["page"]
     document = parse(page_file(built_site, page))
@@ -318,12 +318,14 @@ def test_sitemap_lists_every_card_page_of_every_language(built_site, manifest):
     assert expected - locations == set()
 
 
-def test_search_index_holds_every_card_page_of_every_language(built_site, manifest):
-    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    locations = {doc["location"] for doc in index["docs"]}
+def test_search_indexes_together_hold_every_card_page_of_every_language(built_site, manifest):
+    # One index per language, at its root, with locations relative to that root (test_metadata.py).
+    texts = {}
+    for code in LANGUAGES:
+        index = json.loads((built_site / home_of(code) / "search" / "search_index.json").read_text(encoding="utf-8"))
+        texts.update({home_of(code) + doc["location"]: doc["text"] for doc in index["docs"]})
     expected = {urls["page"] for entry in manifest["cards"] for urls in entry["urls"].values()}
-    assert expected - locations == set()
-    texts = {doc["location"]: doc["text"] for doc in index["docs"]}
+    assert expected - texts.keys() == set()
     alpha = next(entry for entry in manifest["cards"] if entry["id"] == "alpha")
     assert "zonnebloemnetwerk" in texts[alpha["urls"]["nl"]["page"]].lower()
     assert "sunflower" in texts[alpha["urls"]["en"]["page"]].lower()
