@@ -10,7 +10,7 @@ what they gave per page, in the cache:
   source, the configuration, the theme, the tools, the project's code and the list of files are the same;
 - writing a page (the theme's template around it, and its search-index entries): reused, by copying the
   page's HTML from the previous output, when in addition the navigation (every page's address, title and
-  front matter but its description) is the same.
+  front matter but the fields only its own page shows) is the same.
 
 A changed card thus re-renders its own pages and the pages that list it (their sources change with it);
 a new title changes the navigation and every page is written again. The output is the same as a clean
@@ -36,8 +36,9 @@ from .fingerprint import is_intact, seal
 
 log = logging.getLogger(__name__)
 
-DESCRIPTION = "description"
-"""The one front-matter field that only its own page shows (in its head)."""
+OWN_FIELDS = ("description", "json_ld")
+"""The front-matter fields that only their own page shows (in its head): its description, and its structured
+data, which holds the card's summary."""
 
 READ_STATE = ("markdown", "meta", "content", "toc", "_title_from_render", "present_anchor_ids")
 """What reading a page leaves on MkDocs' Page object, besides its links to anchors (kept by file name)."""
@@ -121,7 +122,12 @@ class PageCache:
         """What every page shows of the others: their addresses, titles and front matter (but the description)."""
         if id(nav) not in self._navigation_keys:
             pages = [
-                (file.src_uri, file.url, file.page.title, {k: v for k, v in file.page.meta.items() if k != DESCRIPTION})
+                (
+                    file.src_uri,
+                    file.url,
+                    file.page.title,
+                    {key: value for key, value in file.page.meta.items() if key not in OWN_FIELDS},
+                )
                 for file in doc_files
             ]
             self._navigation_keys[id(nav)] = _digest(self.salt, json.dumps(pages, sort_keys=True, default=str))
