@@ -7,9 +7,13 @@ that names no cache, a ``build.py`` subprocess included, never reads or writes t
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
+import http.server
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -153,6 +157,26 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path) -> Pat
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
         build_site(load_portfolio(project / "data", project), project, out, pdf_cache)
     return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serving(directory: Path) -> Iterator[str]:
+    """``directory`` served as a static host would, on 127.0.0.1 (any free port) from a background thread."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +10,7 @@ from urllib.parse import urlsplit
 
 import axe_playwright_python
 import pytest
-from conftest import fixture_settings
+from conftest import fixture_settings, serving
 
 pytestmark = pytest.mark.browser
 
@@ -25,22 +22,11 @@ RESULT_TIMEOUT_MS = 15_000
 # --- shared helpers ----------------------------------------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def base_url(built_site: Path) -> Iterator[str]:
     """The built site served on 127.0.0.1 (any free port) from a background thread."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(built_site) as url:
+        yield url
 
 
 @pytest.fixture

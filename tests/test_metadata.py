@@ -7,17 +7,14 @@ language searches its own pages with its own stemming.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import struct
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import fixture_settings
+from conftest import fixture_settings, serving
 from test_site import Element, html_files, page_file, parse, url_of
 
 SETTINGS = fixture_settings()
@@ -403,21 +400,10 @@ def test_each_language_has_a_search_index_of_its_own_pages(built_site, manifest,
 # --- in Chromium ------------------------------------------------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(built_site) as url:
+        yield url
 
 
 @pytest.mark.browser

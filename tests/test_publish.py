@@ -95,12 +95,8 @@ def test_an_invalid_card_during_a_rebuild_leaves_the_previous_output_unchanged(d
     assert sorted(path.name for path in tmp_path.iterdir()) == ["cache", "project", "site"]
 
 
-def test_a_sheet_that_fails_after_the_site_was_built_leaves_the_previous_output_unchanged(
-    data, cache, tmp_path, monkeypatch
-):
-    # Valid cards whose pages MkDocs builds, then one sheet overflows: the new pages exist by then,
-    # so a build that wrote into the output folder itself would leave them there.
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+def built_then_retitled(data: Path, cache: Path, tmp_path: Path) -> tuple[Path, dict]:
+    """A built site and its files' hashes, then a card's title changed: every page's menu will differ."""
     out = tmp_path / "site"
     build(data, out, cache)
     before = tree_hashes(out)
@@ -109,6 +105,16 @@ def test_a_sheet_that_fails_after_the_site_was_built_leaves_the_previous_output_
         "  nl: Bètaprogramma\n  en: Beta Programme\n",
         "  nl: Nieuwe titel\n  en: New Title\n",
     )
+    return out, before
+
+
+def test_a_sheet_that_fails_after_the_site_was_built_leaves_the_previous_output_unchanged(
+    data, cache, tmp_path, monkeypatch
+):
+    # Valid cards whose pages MkDocs builds, then one sheet overflows: the new pages exist by then,
+    # so a build that wrote into the output folder itself would leave them there.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    out, before = built_then_retitled(data, cache, tmp_path)
     edit(data / "cards" / "beta-delta.yml", "en: A trial in the delta.", "en: " + "A trial in the delta. " * 600)
     with pytest.raises(BuildError, match="beta-delta"):
         build(data, out, cache)
@@ -118,15 +124,8 @@ def test_a_sheet_that_fails_after_the_site_was_built_leaves_the_previous_output_
 
 def test_an_interrupted_build_keeps_the_old_output_and_leaves_no_temporary_folder(data, cache, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    out = tmp_path / "site"
-    build(data, out, cache)
-    before = tree_hashes(out)
-    # A changed title: the interrupted build's MkDocs writes pages that differ from the published ones.
-    edit(
-        data / "cards" / "beta.yml",
-        "  nl: Bètaprogramma\n  en: Beta Programme\n",
-        "  nl: Nieuwe titel\n  en: New Title\n",
-    )
+    # The interrupted build's MkDocs writes pages that differ from the published ones.
+    out, before = built_then_retitled(data, cache, tmp_path)
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt

@@ -8,12 +8,8 @@ Chromium (where execution matters), in the search index, the sitemap, the CSV an
 
 from __future__ import annotations
 
-import concurrent.futures
 import csv
-import functools
-import http.server
 import json
-import threading
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -23,6 +19,7 @@ from typing import Any
 import pikepdf
 import pytest
 import yaml
+from conftest import serving
 from portfolios import make_project
 from pypdf import PdfReader
 
@@ -206,31 +203,11 @@ def test_the_search_index_holds_the_payloads_only_as_escaped_text(hostile_site):
 
 # --- in Chromium ------------------------------------------------------------------------------
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
 
 @pytest.fixture(scope="module")
 def hostile_url(hostile_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(hostile_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(hostile_site) as url:
+        yield url
 
 
 MOUSE_OVER_EVERYTHING = """() => document.querySelectorAll('*').forEach(
@@ -247,14 +224,12 @@ INJECTED = f"""() => ({{
 CLEAN = {"ran": False, "elements": [], "handlers": []}
 
 
-def _browse(url: str, paths: list[str]) -> dict[str, Any]:
+def _browse(browser: Any, url: str, paths: list[str]) -> dict[str, Any]:
     """What Chromium saw on each page and after a search: injected elements, dialogs, errors."""
-    from playwright.sync_api import sync_playwright
-
     seen: dict[str, Any] = {"events": []}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
         page.on("dialog", lambda dialog: (seen["events"].append(f"dialog {dialog.message}"), dialog.dismiss()))
         page.on("pageerror", lambda error: seen["events"].append(f"error {error}"))
         for path in paths:
@@ -269,16 +244,15 @@ def _browse(url: str, paths: list[str]) -> dict[str, Any]:
         seen["results"] = page.locator(".md-search-result__item").count()
         page.evaluate(MOUSE_OVER_EVERYTHING)
         seen["search"] = page.evaluate(INJECTED)
-        browser.close()
+    finally:
+        context.close()
     return seen
 
 
 @pytest.mark.browser
-def test_in_chromium_no_payload_runs_on_any_page_or_in_search(hostile_site, hostile_url):
+def test_in_chromium_no_payload_runs_on_any_page_or_in_search(browser, hostile_site, hostile_url):
     paths = [path.relative_to(hostile_site).as_posix() for path in _pages(hostile_site)]
-    # A thread of its own: the sync API refuses to start where another test's Playwright loop runs.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
-        seen = thread.submit(_browse, hostile_url, paths).result()
+    seen = _browse(browser, hostile_url, paths)
     assert {path: seen[path] for path in paths} == dict.fromkeys(paths, CLEAN)
     assert seen["results"] >= 2 and seen["search"] == CLEAN
     assert seen["events"] == []
