@@ -10,6 +10,7 @@ the block.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import hashlib
@@ -24,6 +25,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +45,11 @@ log = logging.getLogger(__name__)
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged for screen readers, with the document's language and title set."""
+
+FONTS_EPOCH = "1700000000"
+"""The date in every sheet's embedded font subsets, fixed: a sheet's bytes then depend on its card and the
+templates only, not on the build's SOURCE_DATE_EPOCH (the last commit), so the sheet cache of an earlier
+commit (CI's, kept between workflow runs) still holds every sheet whose card did not change."""
 
 PAGE_NUMBER_FONT = "assets/fonts/source-sans-3-latin-700-normal.woff"
 """The booklet's page numbers, in the templates folder (so the cache sees a change to it)."""
@@ -183,8 +190,8 @@ class PdfBuild:
         self.pool = ProcessPoolExecutor(
             max_workers=min(max(len(self.missing), 1), workers or os.cpu_count() or 1),
             mp_context=_workers_context(),
-            initializer=_start_worker,
-            initargs=(os.environ.get("SOURCE_DATE_EPOCH"), os.getpid()),
+            initializer=_die_with_the_build,
+            initargs=(os.getpid(),),
         )
         base_url = str(root / "templates" / "print") + "/"
         self.futures = [self.pool.submit(render_pdf, job, base_url) for job in self.missing]
@@ -263,20 +270,6 @@ def _workers_context() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["weasyprint", "factsheets.pdf"])
     return context
-
-
-def _start_worker(epoch: str | None, build_pid: int) -> None:
-    _date_like_the_build(epoch)
-    _die_with_the_build(build_pid)
-
-
-def _date_like_the_build(epoch: str | None) -> None:
-    """Workers fork from a server that an earlier build in this process may have started with another
-    SOURCE_DATE_EPOCH; fontTools dates the embedded fonts by it, so each worker takes this build's."""
-    if epoch is None:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
-    else:
-        os.environ["SOURCE_DATE_EPOCH"] = epoch
 
 
 def _die_with_the_build(build_pid: int) -> None:
@@ -383,7 +376,22 @@ def render_pdf(job: Job, base_url: str) -> bytes:
         log.info("pdf: %s does not fit as %s, trying %s", job.name, attempt, following)
         attempt = following
     spread(document)
-    return document.write_pdf(pdf_variant=PDF_VARIANT)
+    with _fonts_dated(FONTS_EPOCH):
+        return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+@contextlib.contextmanager
+def _fonts_dated(epoch: str) -> Iterator[None]:
+    """fontTools dates the font subsets it embeds by ``SOURCE_DATE_EPOCH``; set for the writing only."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH")
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
 
 
 def _layout(html: str, base_url: str) -> object:
@@ -442,9 +450,7 @@ def _inputs_fingerprint(templates: Path) -> str:
     import pikepdf
     import weasyprint
 
-    # fontTools dates the embedded font subsets with SOURCE_DATE_EPOCH, so it is an input too.
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    versions = f"weasyprint {weasyprint.__version__} pikepdf {pikepdf.__version__} {PDF_VARIANT} {epoch}"
+    versions = f"weasyprint {weasyprint.__version__} pikepdf {pikepdf.__version__} {PDF_VARIANT} {FONTS_EPOCH}"
     digest = hashlib.sha256(f"{versions}\ncode {code_fingerprint()}\n".encode())
     add_tree(digest, templates)
     return digest.hexdigest()
