@@ -21,10 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .i18n import Language
-from .load import Document, load_yaml
+from .load import Document, load_yaml, plain_data
 from .messages import message
 from .problems import BuildError, InvalidInput, Problem
 from .validate import Portfolio, load_portfolio, load_portfolio_settings
@@ -144,7 +142,7 @@ def _cards_at_revision(root: Path, base: str, cards_path: str) -> dict[str, Any]
     cards: dict[str, Any] = {}
     for name in _git(root, "ls-tree", "--name-only", f"{base}:{cards_path}").splitlines():
         if name.endswith(".yml"):
-            cards[name[:-4]] = _parse(_git(root, "show", f"{base}:{cards_path}/{name}"))
+            cards[name[:-4]] = plain_data(_git(root, "show", f"{base}:{cards_path}/{name}"))
     return cards
 
 
@@ -173,13 +171,6 @@ def _valid_or_none(load: Any) -> Portfolio | None:
     try:
         return load()
     except (InvalidInput, BuildError):
-        return None
-
-
-def _parse(text: str) -> Any:
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
         return None
 
 

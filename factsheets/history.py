@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from .load import plain_data
 
 log = logging.getLogger(__name__)
 
@@ -126,10 +126,7 @@ def _changes(versions: list[tuple[str, bytes | None]]) -> Iterator[list[Change]]
 def _tracked_values(text: bytes | None) -> dict[str, tuple[Any, ...]] | None:
     if text is None:
         return None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return None
+    data = plain_data(text.decode("utf-8", errors="replace"))
     if not isinstance(data, dict):
         return None
     return {what: tuple(_at(data, path) for path in paths) for what, paths in TRACKED.items()}

@@ -123,6 +123,18 @@ def parse_yaml(text: str, name: str, first_line: int = 1) -> Document:
     return document
 
 
+def plain_data(text: str) -> Any:
+    """YAML from outside the working tree (a card as an old commit left it) as plain data, read the way
+    cards are read: libyaml, and no anchors, aliases or tags (an alias bomb in any commit of a pull
+    request would otherwise reach the build). None when it is not such YAML or larger than a card may be."""
+    if len(text.encode()) > MAX_FILE_BYTES:
+        return None
+    try:
+        return parse_yaml(text, "").data
+    except InvalidInput:
+        return None
+
+
 def _moved(problem: Problem, lines: int) -> Problem:
     return Problem(problem.file, problem.line + lines, problem.col, problem.field, problem.message)
 

@@ -98,7 +98,8 @@ def _reason(error: OSError) -> str:
 
 def _build(portfolio: Portfolio, root: Path, out: Path, cache_dir: Path, progress: Progress, offline: bool,
            on_pages: Callable[[], None] | None) -> None:  # fmt: skip
-    renderer = Renderer(portfolio, root / "templates", card_histories(root, [card.id for card in portfolio.cards]))
+    histories = card_histories(root, [card.id for card in portfolio.cards])
+    renderer = Renderer(portfolio, root / "templates", histories, compiled=cache_dir / "templates")
     with _source_date_epoch(root), tempfile.TemporaryDirectory(prefix="factsheets-") as work:
         docs = Path(work) / "docs"
         if on_pages is None:

@@ -90,6 +90,24 @@ def test_a_version_that_is_not_yaml_is_passed_over(tmp_path):
     assert history.changes == (Change("2026-02-02", "budget", (400,), (500,)),)
 
 
+def test_a_version_with_an_alias_bomb_is_passed_over_not_expanded(tmp_path):
+    # Any commit of a pull request reaches the preview's history: it is read as strictly as a card.
+    project = three_domain_project(tmp_path / "project")
+    git(project, "init", "-q")
+    commit(project, "the portfolio", "2026-01-10")
+    beta = project / "data" / "cards" / "beta.yml"
+    good = beta.read_text(encoding="utf-8")
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + level)}: &{chr(98 + level)} [{', '.join([f'*{chr(97 + level)}'] * 9)}]\n" for level in range(12)
+    )
+    beta.write_text(good.replace("total_meur: 400", "total_meur: 450") + bomb, encoding="utf-8")
+    commit(project, "a bomb", "2026-02-01")
+    beta.write_text(good.replace("total_meur: 400", "total_meur: 500"), encoding="utf-8")
+    commit(project, "defused, and larger", "2026-02-02")
+    history = card_histories(project, ["beta"])["beta"]
+    assert history.changes == (Change("2026-02-02", "budget", (400,), (500,)),)
+
+
 # --- on the built card pages --------------------------------------------------------------------------------
 
 
