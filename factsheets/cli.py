@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from .cardfile import format_cards, formatting_problems
-from .cms import cms_config_yaml
+from .cms import INTERFACE_LANGUAGES, cms_config_yaml, config_file_name
 from .messages import LANGUAGES, choose_language, message, speaking
 from .problems import BuildError, InvalidInput
 from .progress import Progress
@@ -323,8 +323,10 @@ def _write_schema(data_dir: Path) -> int:
     target.write_text(card_schema_json(portfolio.languages), encoding="utf-8")
     print(message("cli.wrote", file=_shown(target)))
     backend = yaml.safe_load((ADMIN / "backend.yml").read_text(encoding="utf-8"))
-    (ADMIN / "config.yml").write_text(cms_config_yaml(portfolio.languages, backend), encoding="utf-8")
-    print(message("cli.wrote", file=_shown(ADMIN / "config.yml")))
+    for interface in INTERFACE_LANGUAGES:
+        config = ADMIN / config_file_name(interface)
+        config.write_text(cms_config_yaml(portfolio.languages, backend, interface), encoding="utf-8")
+        print(message("cli.wrote", file=_shown(config)))
     for guide, code in GUIDES.items():
         if update_guide(ROOT / guide, code):
             print(message("schema.updated_guide", guide=guide))
