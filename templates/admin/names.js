@@ -6,7 +6,8 @@
 
   function nameKey(name) {
     var plain = name.normalize("NFKD").replace(/\p{M}/gu, "");
-    return plain.toLowerCase().split(/\s+/).filter(Boolean).join(" ");
+    // Upper then lower case: as Python's casefold, "ß" and "ss" are one ("STRASSE").
+    return plain.toUpperCase().toLowerCase().split(/\s+/).filter(Boolean).join(" ");
   }
 
   // The existing name that `name` is a variant of, or null when it is one of them or is truly new.
