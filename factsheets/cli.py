@@ -296,7 +296,7 @@ def _report(invalid: InvalidInput, output_format: str) -> None:
 
 
 def _new_card(data_dir: Path, args: argparse.Namespace) -> int:
-    from .scaffold import write_new_card
+    from .scaffold import fill_in_guide, write_new_card
     from .validate import load_portfolio_settings
 
     if not args.target:
@@ -304,6 +304,7 @@ def _new_card(data_dir: Path, args: argparse.Namespace) -> int:
     languages = load_portfolio_settings(data_dir, ROOT).languages
     target = write_new_card(data_dir / "cards", args.target, args.kind, args.parent, languages)
     print(message("new.wrote", file=_shown(target)))
+    print(fill_in_guide(args.kind, languages))
     return 0
 
 

@@ -14,7 +14,7 @@ file, which is not the card format, so the languages are ordinary fields of the 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, NamedTuple, get_args, get_origin
+from typing import Annotated, Any, Literal, NamedTuple, TypeVar, get_args, get_origin
 
 import annotated_types
 import yaml
@@ -296,9 +296,12 @@ EXISTING_OR_NEW = "existing-or-new"
 """The widget (``templates/admin/cms.js``) that offers the other cards' values and a deliberate new one."""
 
 
-def interface_words(pair: tuple[str, str], interface: str) -> str:
+def interface_words(pair: tuple[Words, Words], interface: str) -> Words:
     """The interface language's half of a (Dutch, English) pair from the tables above."""
     return pair[INTERFACE_LANGUAGES.index(interface)]
+
+
+Words = TypeVar("Words")
 
 
 class _Form(NamedTuple):
