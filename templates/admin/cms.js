@@ -237,9 +237,17 @@
       var field = this.props.field;
       var path = field.get("value_field");
       this.mounted = true;
-      this.props.query(this.props.forID, field.get("collection"), [path], "").then(function (result) {
-        if (self.mounted) self.setState({ names: existingNames(result.payload.hits || [], path) });
-      });
+      var found = function (hits) {
+        if (self.mounted) self.setState({ names: existingNames(hits, path) });
+      };
+      // Without the other cards (a failed search), the name can still be typed; check compares it later.
+      this.props.query(this.props.forID, field.get("collection"), [path], "").then(
+        function (result) {
+          found(result.payload.hits || []);
+        },
+        function () {
+          found([]);
+        });
     },
     componentWillUnmount: function () {
       this.mounted = false;
