@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from .cardfile import format_cards, formatting_problems
-from .cms import cms_config_yaml
+from .cms import INTERFACE_LANGUAGES, cms_config_yaml, config_file_name
 from .messages import LANGUAGES, choose_language, message, speaking
 from .problems import BuildError, InvalidInput
 from .progress import Progress
@@ -296,7 +296,7 @@ def _report(invalid: InvalidInput, output_format: str) -> None:
 
 
 def _new_card(data_dir: Path, args: argparse.Namespace) -> int:
-    from .scaffold import write_new_card
+    from .scaffold import fill_in_guide, write_new_card
     from .validate import load_portfolio_settings
 
     if not args.target:
@@ -304,6 +304,7 @@ def _new_card(data_dir: Path, args: argparse.Namespace) -> int:
     languages = load_portfolio_settings(data_dir, ROOT).languages
     target = write_new_card(data_dir / "cards", args.target, args.kind, args.parent, languages)
     print(message("new.wrote", file=_shown(target)))
+    print(fill_in_guide(args.kind, languages))
     return 0
 
 
@@ -323,8 +324,10 @@ def _write_schema(data_dir: Path) -> int:
     target.write_text(card_schema_json(portfolio.languages), encoding="utf-8")
     print(message("cli.wrote", file=_shown(target)))
     backend = yaml.safe_load((ADMIN / "backend.yml").read_text(encoding="utf-8"))
-    (ADMIN / "config.yml").write_text(cms_config_yaml(portfolio.languages, backend), encoding="utf-8")
-    print(message("cli.wrote", file=_shown(ADMIN / "config.yml")))
+    for interface in INTERFACE_LANGUAGES:
+        config = ADMIN / config_file_name(interface)
+        config.write_text(cms_config_yaml(portfolio.languages, backend, interface), encoding="utf-8")
+        print(message("cli.wrote", file=_shown(config)))
     for guide, code in GUIDES.items():
         if update_guide(ROOT / guide, code):
             print(message("schema.updated_guide", guide=guide))

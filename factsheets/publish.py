@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .cms import INTERFACE_LANGUAGES, PAGE_TITLE, config_file_name, interface_words
 from .fingerprint import add_tree, code_fingerprint, digest_file, is_intact, seal
 from .history import card_histories
 from .i18n import Language
@@ -315,30 +316,61 @@ CMS_SCRIPTS = ("decap-cms/dist", "*decap-cms.js"), ("js-yaml/dist", "js-yaml.min
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 
 
+def admin_folders(portfolio: Portfolio) -> dict[str, str]:
+    """The form editor's page per interface language, on the site's side in that language: ``admin/`` in
+    Dutch, ``en/admin/`` in English (as the site's default language is Dutch)."""
+    return {
+        code: f"{language_prefix(portfolio, code)}admin/" for code in INTERFACE_LANGUAGES if code in portfolio.languages
+    }
+
+
 def write_admin(portfolio: Portfolio, root: Path, site: Path) -> None:
-    """The form editor at ``admin/``: its page, its configuration (from ``build.py schema``) and the CMS."""
+    """The form editor: the CMS and its parts once at ``admin/``; per interface language a page and its
+    configuration (from ``build.py schema``) in that language's folder."""
+    templates = root / "templates" / "admin"
     admin = site / "admin"
-    shutil.copytree(root / "templates" / "admin", admin, ignore=shutil.ignore_patterns("backend.yml", "index.html"))
+    shutil.copytree(templates, admin, ignore=shutil.ignore_patterns("backend.yml", "index.html", "config*.yml"))
     for folder, pattern in CMS_SCRIPTS:
         scripts = sorted((NODE_MODULES / folder).glob(pattern))
         if not scripts:
             raise BuildError(f"the form editor's scripts are missing from {NODE_MODULES / folder}: run `make` (npm ci)")
         for script in scripts:
             shutil.copy(script, admin / script.name)
-    page = string.Template((root / "templates" / "admin" / "index.html").read_text(encoding="utf-8"))
-    (admin / "index.html").write_text(page.substitute(site=_admin_site_json(portfolio)), encoding="utf-8")
+    page = string.Template((templates / "index.html").read_text(encoding="utf-8"))
+    folders = admin_folders(portfolio)
+    for code, folder in folders.items():
+        target = site / folder
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(templates / config_file_name(code), target / "config.yml")
+        paths = {"root": "../" * folder.count("/"), "scripts": posixpath.relpath("admin", folder) + "/"}
+        text = page.substitute(
+            lang=code,
+            title=interface_words(PAGE_TITLE, code),
+            site=_admin_site_json(portfolio, code, folders, paths),
+            **paths,
+        )
+        (target / "index.html").write_text(text, encoding="utf-8")
 
 
-def _admin_site_json(portfolio: Portfolio) -> str:
-    """What the preview shows of the site, in its default language: labels, the timeline's scale, the links."""
-    code = portfolio.settings.default_language
+def _admin_site_json(portfolio: Portfolio, code: str, folders: dict[str, str], paths: dict[str, str]) -> str:
+    """What the preview shows of the site, in the interface's language: labels, the timeline's scale, the links;
+    and where the form is in the other interface language."""
+    others = [other for other in folders if other != code]
     data = {
         "language": code,
         "labels": portfolio.settings.labels,
         "preconditions": PRECONDITION_GROUPS,
         "scale": timeline_scale(portfolio),
-        "page": "../" + page_url(portfolio, "{id}", code),
-        "pdf": "../" + pdf_path("{id}", code),
+        "page": paths["root"] + page_url(portfolio, "{id}", code),
+        "pdf": paths["root"] + pdf_path("{id}", code),
+        **paths,
+        "switch": {
+            "code": others[0],
+            "name": language_name(others[0], others[0]),
+            "href": posixpath.relpath(folders[others[0]], folders[code]) + "/",
+        }
+        if others
+        else None,
     }
     # Inside <script>, "</" would end the element early.
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
@@ -582,8 +614,8 @@ def write_robots_txt(portfolio: Portfolio, site: Path) -> None:
     """Every page may be indexed but the form editor's; the sitemap (with each page's language twins) is where
     search engines find them."""
     base = portfolio.settings.base_url
-    editor = urlsplit(base).path + "admin/"
-    text = f"User-agent: *\nAllow: /\nDisallow: {editor}\n\nSitemap: {base}sitemap.xml\n"
+    editors = "".join(f"Disallow: {urlsplit(base).path}{folder}\n" for folder in admin_folders(portfolio).values())
+    text = f"User-agent: *\nAllow: /\n{editors}\nSitemap: {base}sitemap.xml\n"
     inside(site, "robots.txt").write_text(text, encoding="utf-8")
 
 

@@ -27,8 +27,9 @@ from portfolios import FIXTURE_DATA, make_project
 from pydantic import BaseModel
 
 from factsheets.cardfile import CARD_FIELDS, card_yaml
-from factsheets.cms import MARKDOWN, cms_config, cms_config_yaml
+from factsheets.cms import INTERFACE_LANGUAGES, MARKDOWN, cms_config, cms_config_yaml, config_file_name
 from factsheets.model import Card, plain_type
+from factsheets.validate import _name_key
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = ROOT / "templates" / "admin"
@@ -47,9 +48,12 @@ def backend() -> dict[str, Any]:
 # --- the configuration -------------------------------------------------------------------------------
 
 
-def test_the_committed_config_is_up_to_date():
-    assert (ADMIN / "config.yml").read_text(encoding="utf-8") == cms_config_yaml(site_languages(), backend()), (
-        "templates/admin/config.yml is out of date with the model, backend.yml or site.yml: run `make schema`"
+@pytest.mark.parametrize("interface", INTERFACE_LANGUAGES)
+def test_the_committed_config_is_up_to_date(interface):
+    committed = (ADMIN / config_file_name(interface)).read_text(encoding="utf-8")
+    assert committed == cms_config_yaml(site_languages(), backend(), interface), (
+        f"templates/admin/{config_file_name(interface)} is out of date with the model, backend.yml or site.yml: "
+        "run `make schema`"
     )
 
 
@@ -109,6 +113,43 @@ def test_every_field_has_a_dutch_label_and_every_named_field_a_hint(fields):
             assert field["hint"], path
 
 
+WORDS = {"label", "label_singular", "hint", "description", "locale"}
+"""What an editor reads in the form, which the interface languages say in their own words."""
+SHOWN = {"summary", "sortable_fields", "search_fields", "display_fields"}
+"""Which text language lists and relations show: the interface's."""
+
+
+def without_words(value: Any) -> Any:
+    """A configuration without what an editor reads: labels, hints, the patterns' messages, the language shown."""
+    if isinstance(value, dict):
+        kept = {key: without_words(item) for key, item in value.items() if key not in WORDS | SHOWN}
+        if "pattern" in kept:
+            kept["pattern"] = kept["pattern"][0]
+        return kept
+    if isinstance(value, list):
+        return [without_words(item) for item in value]
+    return value
+
+
+def test_the_english_form_is_the_dutch_form_in_other_words(config):
+    english = cms_config(LANGUAGES, backend(), "en")
+    assert english["locale"] == "en" and config["locale"] == "nl"
+    assert without_words(english) == without_words(config)
+    dutch_fields, english_fields = (
+        config_fields(config["collections"][0]["fields"]),
+        config_fields(english["collections"][0]["fields"]),
+    )
+    assert (dutch_fields["budget.total_meur"]["label"], english_fields["budget.total_meur"]["label"]) == (
+        "Totaal in miljoen euro",
+        "Total in million euros",
+    )
+    assert (dutch_fields["title.en"]["label"], english_fields["title.en"]["label"]) == ("Engels", "English")
+    for path, field in english_fields.items():
+        assert field["label"], path
+        if "hint" in field:
+            assert field["hint"] != dutch_fields[path]["hint"], path
+
+
 def test_choices_are_the_models_values(fields):
     for path, field in fields.items():
         if field.get("widget") != "select":
@@ -151,7 +192,52 @@ def test_parent_is_a_programme_and_domains_come_from_existing_cards(fields):
     parent = fields["parent"]
     assert parent["widget"] == "relation" and parent["value_field"] == "id"
     assert parent["filters"] == [{"field": "kind", "values": ["programme"]}]
-    assert fields["domain.nl"]["widget"] == "relation" and fields["domain.nl"]["value_field"] == "domain.nl"
+    for name in ("domain", "subdomain"):
+        for code in LANGUAGES:
+            choice = fields[f"{name}.{code}"]
+            assert (choice["widget"], choice["collection"], choice["value_field"]) == (
+                "existing-or-new",
+                "cards",
+                f"{name}.{code}",
+            )
+    assert 'registerWidget("existing-or-new"' in (ADMIN / "cms.js").read_text(encoding="utf-8")
+
+
+NAMES = [
+    "Life sciences en Biotech",
+    "life  sciences en biotech",
+    " Life Sciences en Biotech ",
+    "Life sciénces en Biotech",
+    "Life sciences\ten Biotech",
+    "Énergie",
+    "energie",
+    "ENERGIE",
+    "Sleuteltechnologieën",
+    "sleuteltechnologieen",
+    "Ĳzer en staal",
+    "Straße",
+    "Digitale infrastructuur",
+    "Digitale-infrastructuur",
+]
+
+
+def test_the_form_compares_names_as_check_does():
+    """names.js (the form's test for a misspelt domain) and check's rule agree on every name, under Node."""
+    script = """
+        const { nameKey } = require(process.argv[1]);
+        const names = JSON.parse(require("fs").readFileSync(0, "utf8"));
+        process.stdout.write(JSON.stringify(names.map(nameKey)));
+    """
+    result = subprocess.run(
+        ["node", "-e", script, str(ADMIN / "names.js")],
+        input=json.dumps(NAMES),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    keys = json.loads(result.stdout)
+    assert keys == [_name_key(name) for name in NAMES]
+    assert len(set(keys)) == 7  # the variants fall together, the others do not
 
 
 def test_the_collection_writes_data_cards_in_the_registered_format(config):
@@ -282,7 +368,7 @@ SITE_HOST = "portfolio.test"
 DECAP_SERVER = NODE_MODULES / "decap-server" / "dist" / "index.js"
 LOCAL_PROXY = "http://localhost:8081/api/v1"
 """Where the CMS looks for its local repository server (decap-server's default port)."""
-DESKTOP = {"width": 1400, "height": 1000}
+DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 
@@ -431,14 +517,27 @@ def open_admin_held(browser: Any, url: str, held: list[Route]) -> tuple[Page, Re
 
 
 @pytest.mark.browser
-def test_admin_loads_its_configuration_without_errors_and_nothing_from_third_parties(public_browser, site_port):
+@pytest.mark.parametrize(
+    ("folder", "sign_in", "other"),
+    [
+        ("admin/", "Inloggen met GitHub", ("English", "/en/admin/")),
+        ("en/admin/", "Login with GitHub", ("Nederlands", "/admin/")),
+    ],
+    ids=["dutch", "english"],
+)
+def test_admin_loads_its_configuration_without_errors_and_nothing_from_third_parties(
+    public_browser, site_port, folder, sign_in, other
+):
+    """The form in each interface language (the site's side in that language), and the link to the other."""
     origin = f"http://{SITE_HOST}:{site_port}"
-    page, recorder = open_admin(public_browser, f"{origin}/admin/", DESKTOP)
-    page.get_by_role("button", name="Inloggen met GitHub").wait_for(timeout=30_000)
+    page, recorder = open_admin(public_browser, f"{origin}/{folder}", DESKTOP)
+    page.get_by_role("button", name=sign_in).wait_for(timeout=30_000)
     page.wait_for_load_state("networkidle")
     assert recorder.errors == []
-    assert f"{origin}/admin/config.yml" in recorder.urls
+    assert f"{origin}/{folder}config.yml" in recorder.urls
     assert [url for url in recorder.urls if not url.startswith(origin + "/")] == []
+    switch = page.get_by_role("link", name=other[0], exact=True)
+    assert urlsplit(switch.evaluate("link => link.href")).path == other[1]
     page.context.close()
 
 
@@ -519,6 +618,35 @@ def preview_frame(page: Page) -> Any:
     return frame
 
 
+def choose_a_new_domain(page: Page, recorder: Recorder, project: Path, picture: Path) -> None:
+    """The domain is one of the existing ones, or a new one typed on purpose; a variant of an existing one
+    (capitals, spaces, accents) is named at once and refused on saving, as check refuses it."""
+    choice = page.get_by_label("Nederlands").first
+    existing = choice.input_value()
+    options = choice.locator("option").all_inner_texts()
+    assert existing in options and options[-1] == "Een nieuwe naam typen…"
+    choice.select_option(label="Een nieuwe naam typen…")
+    page.get_by_label("Nieuwe naam").fill(f"  {existing.upper()} ")
+    note = page.locator(".fs-choice-new__note")
+    assert note.inner_text().startswith(f"'{existing}' bestaat al")
+    choice.scroll_into_view_if_needed()
+    page.screenshot(path=picture)
+    before = len(recorder.errors)
+    # Decap refuses a save with a field's error by a promise rejected without a reason (persistEntry in its
+    # actions/entries.ts), which Chromium reports as an uncaught "undefined": that one, and no other.
+    with page.expect_event("pageerror") as refusal:
+        save_changes(page)
+    page.locator("[class*=-ControlErrorsList]", has_text=f"'{existing}' bestaat al").wait_for()
+    assert str(refusal.value) == "undefined" and recorder.errors[before:] == ["undefined"]
+    del recorder.errors[before:]
+    page.get_by_label("Nieuwe naam").fill("Een heel nieuw domein")
+    assert note.inner_text().startswith("Nieuw: wordt een eigen groep op de site")
+    choice.select_option(label=existing)
+    assert page.get_by_label("Nieuwe naam").count() == 0
+    git_status = ["git", "status", "--porcelain"]
+    assert subprocess.run(git_status, cwd=project, capture_output=True, text=True, check=True).stdout == ""
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_form_and_its_preview_in_dutch(browser, site_port, project, local_repository, viewport, tmp_path_factory):
@@ -530,8 +658,16 @@ def test_the_form_and_its_preview_in_dutch(browser, site_port, project, local_re
     page.goto(f"http://localhost:{site_port}/admin/#/collections/cards/entries/atmp")
     page.get_by_label("Totaal in miljoen euro").wait_for()
     assert page.get_by_text("Kleine letters a-z, cijfers en enkele streepjes").count() == 1  # Dutch hints
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]  # nothing squeezed beside it
     page.screenshot(path=pictures / f"form-{name}.png")
+    choose_a_new_domain(page, recorder, project, pictures / f"domain-{name}.png")
+    if viewport == PHONE:
+        # The phone opens on the form alone; the eye button lays the preview over it, the whole width.
+        assert page.locator("iframe").count() == 0
+        page.get_by_role("button", name="Wissel voorvertoning").click()
     frame = preview_frame(page)
+    box = page.locator("iframe").first.bounding_box()
+    assert box["width"] >= viewport["width"] / 2 - 2 if viewport == DESKTOP else box["width"] == viewport["width"]
     title = yaml.safe_load((project / "data" / "cards" / "atmp.yml").read_text(encoding="utf-8"))["title"]["nl"]
     heading = frame.locator(".fs-header__heading")
     assert heading.inner_text() == title
@@ -539,7 +675,6 @@ def test_the_form_and_its_preview_in_dutch(browser, site_port, project, local_re
     links = frame.locator(".fs-preview-links a")
     assert links.nth(0).get_attribute("href").endswith("/projecten/atmp/")
     assert links.nth(1).get_attribute("href").endswith("/pdf/atmp.nl.pdf")
-    page.locator("iframe").first.scroll_into_view_if_needed()  # on a phone the preview is beside the form
     frame.locator("body").evaluate("() => document.fonts.ready")
     page.screenshot(path=pictures / f"preview-{name}.png")
     frame.locator(".fs-preconditions").scroll_into_view_if_needed()

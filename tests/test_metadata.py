@@ -44,7 +44,7 @@ def site_pages(site: Path) -> list[tuple[str, Element]]:
     pages = []
     for path in html_files(site):
         url = url_of(site, path).removesuffix("index.html")
-        if not url.endswith("404.html") and not url.startswith("admin/"):
+        if not url.endswith("404.html") and "admin" not in url.split("/")[:2]:  # admin/, en/admin/
             pages.append((url, parse(path)))
     return pages
 
@@ -229,7 +229,8 @@ def test_robots_txt_allows_everything_but_the_form_editor_and_names_the_sitemap(
     lines = (built_site / "robots.txt").read_text(encoding="utf-8").splitlines()
     assert "User-agent: *" in lines and "Allow: /" in lines
     disallowed = [line.removeprefix("Disallow:").strip() for line in lines if line.startswith("Disallow:")]
-    assert disallowed == ["/admin/"] and (built_site / "admin" / "index.html").is_file()
+    assert disallowed == ["/admin/", "/en/admin/"]
+    assert (built_site / "admin" / "index.html").is_file() and (built_site / "en" / "admin" / "index.html").is_file()
     assert f"Sitemap: {SITE_URL}sitemap.xml" in lines
     assert (built_site / "sitemap.xml").is_file()
 

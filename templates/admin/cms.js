@@ -5,6 +5,26 @@
 
   var site = JSON.parse(document.getElementById("fs-site").textContent);
   var lang = site.language;
+  // The form's own words in its interface language (the page's lang); the CMS's are its locale's.
+  var WORDS = {
+    nl: {
+      choose: "Kies…",
+      typeNew: "Een nieuwe naam typen…",
+      newName: "Nieuwe naam",
+      isNew: "Nieuw: wordt een eigen groep op de site. Kies uit de lijst als de naam al bestaat.",
+      variant: "'{name}' bestaat al, op hoofdletters, spaties of accenten na: kies het uit de lijst",
+      published: " (de gepubliceerde versie)",
+    },
+    en: {
+      choose: "Choose…",
+      typeNew: "Type a new name…",
+      newName: "New name",
+      isNew: "New: becomes a group of its own on the site. Choose from the list when the name exists.",
+      variant: "'{name}' exists already, but for capitals, spaces or accents: choose it from the list",
+      published: " (the published version)",
+    },
+  };
+  var words = WORDS[document.documentElement.lang] || WORDS.en;
 
   CMS.registerCustomFormat("card-yaml", "yml", {
     // The core schema: "2026-01-01" stays text, as it does for the build's YAML reader.
@@ -16,7 +36,7 @@
     },
   });
 
-  ["../assets/css/blocks.css", "../assets/css/site.css", "preview.css"].forEach(function (path) {
+  [site.root + "assets/css/blocks.css", site.root + "assets/css/site.css", site.scripts + "preview.css"].forEach(function (path) {
     CMS.registerPreviewStyle(new URL(path, document.baseURI).href);
   });
 
@@ -163,7 +183,7 @@
     return h("p", { className: "fs-preview-links" },
       h("a", { href: page, target: "_blank", rel: "noopener" }, t("web_link") + ": " + t("card")), " · ",
       h("a", { href: pdf, target: "_blank", rel: "noopener" }, t("pdf_link")),
-      h("span", { className: "fs-preview-note" }, " (de gepubliceerde versie)"));
+      h("span", { className: "fs-preview-note" }, words.published));
   }
 
   var CardPreview = createClass({
@@ -186,6 +206,132 @@
   });
 
   CMS.registerPreviewTemplate("cards", CardPreview);
+
+  // --- domain and subdomain: one of the names the cards already have, or a new one typed on purpose ---
+
+  var TYPE_NEW = "\u0000new"; // the choice "type a new name", never a name itself
+
+  function valueAt(data, path) {
+    return path.split(".").reduce(function (value, key) {
+      return value && typeof value === "object" ? value[key] : undefined;
+    }, data);
+  }
+
+  function existingNames(hits, path) {
+    var names = [];
+    hits.forEach(function (hit) {
+      var name = valueAt(hit.data, path);
+      if (typeof name === "string" && name && names.indexOf(name) < 0) names.push(name);
+    });
+    return names.sort(function (a, b) {
+      return a.localeCompare(b, lang);
+    });
+  }
+
+  var ExistingOrNew = createClass({
+    getInitialState: function () {
+      return { names: null, typing: false };
+    },
+    componentDidMount: function () {
+      var self = this;
+      var field = this.props.field;
+      var path = field.get("value_field");
+      this.mounted = true;
+      var found = function (hits) {
+        if (self.mounted) self.setState({ names: existingNames(hits, path) });
+      };
+      // Without the other cards (a failed search), the name can still be typed; check compares it later.
+      this.props.query(this.props.forID, field.get("collection"), [path], "").then(
+        function (result) {
+          found(result.payload.hits || []);
+        },
+        function () {
+          found([]);
+        });
+    },
+    componentWillUnmount: function () {
+      this.mounted = false;
+    },
+    variant: function () {
+      return Names.variantOf(this.props.value || "", this.state.names || []);
+    },
+    // Asked when the editor saves: a misspelt existing name would make a second group on the site.
+    isValid: function () {
+      var variant = this.variant();
+      return variant ? { error: { type: "CUSTOM", message: words.variant.replace("{name}", variant) } } : true;
+    },
+    isTyping: function () {
+      var value = this.props.value || "";
+      var names = this.state.names;
+      return this.state.typing || (names !== null && value !== "" && names.indexOf(value) < 0);
+    },
+    choose: function (event) {
+      var chosen = event.target.value;
+      this.setState({ typing: chosen === TYPE_NEW });
+      this.props.onChange(chosen === TYPE_NEW ? "" : chosen);
+    },
+    render: function () {
+      var props = this.props;
+      var value = props.value || "";
+      var typing = this.isTyping();
+      var names = this.state.names || (value ? [value] : []);
+      var variant = typing && this.variant();
+      var focus = { onFocus: props.setActiveStyle, onBlur: props.setInactiveStyle };
+      var select = h("select", Object.assign({
+        id: props.forID,
+        className: props.classNameWrapper + " fs-choice",
+        value: typing ? TYPE_NEW : value,
+        onChange: this.choose,
+      }, focus),
+        h("option", { value: "", disabled: true }, words.choose),
+        names.map(function (name) {
+          return h("option", { key: name, value: name }, name);
+        }),
+        h("option", { value: TYPE_NEW }, words.typeNew));
+      if (!typing) return select;
+      var input = props.forID + "-new";
+      return h("div", { className: "fs-choice-new" },
+        select,
+        h("label", { htmlFor: input, className: "fs-choice-new__label" }, words.newName),
+        h("input", Object.assign({
+          id: input,
+          type: "text",
+          className: props.classNameWrapper,
+          value: value,
+          autoFocus: this.state.typing,
+          "aria-describedby": input + "-note",
+          onChange: function (event) {
+            props.onChange(event.target.value);
+          },
+        }, focus)),
+        h("p", { id: input + "-note", className: variant ? "fs-choice-new__note is-variant" : "fs-choice-new__note" },
+          variant ? words.variant.replace("{name}", variant) : words.isNew));
+    },
+  });
+
+  CMS.registerWidget("existing-or-new", ExistingOrNew);
+
+  // --- the interface's other language, and the phone's first view ---
+
+  function languageSwitch() {
+    var link = document.createElement("a");
+    link.className = "fs-interface-switch";
+    link.href = site.switch.href;
+    link.lang = link.hreflang = site.switch.code;
+    link.textContent = site.switch.name;
+    link.addEventListener("click", function () {
+      link.href = site.switch.href + location.hash; // the same card or list, in the other language
+    });
+    document.body.appendChild(link);
+  }
+
+  // On a phone the form comes first: the preview covers it (cms.css) until the eye button shows it.
+  // Only a first visit is decided here; the editor's own choice, which Decap keeps, is left alone.
+  if (window.matchMedia("(max-width: 799px)").matches && localStorage.getItem("cms.right-pane") === null) {
+    localStorage.setItem("cms.right-pane", "none");
+  }
+
+  if (site.switch) languageSwitch();
 
   // Opened at http://localhost:…, the form edits the working tree through decap-server (`make cms-server`)
   // instead of GitHub. Only then: the CMS would otherwise ask localhost:8081 on every load from 127.0.0.1 too.
