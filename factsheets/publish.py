@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import jinja2
 import yaml
 
 from .cms import INTERFACE_LANGUAGES, PAGE_TITLE, config_file_name, interface_words
@@ -47,6 +48,7 @@ from .render import (
     SHARE_IMAGE_SIZE,
     Renderer,
     booklet_path,
+    compiled_templates,
     inside,
     language_name,
     language_prefix,
@@ -135,7 +137,7 @@ def _render(renderer: Renderer, root: Path, docs: Path, progress: Progress) -> N
 def _mkdocs(portfolio: Portfolio, root: Path, docs: Path, stage: Path, work: Path, cache_dir: Path,
             progress: Progress) -> None:  # fmt: skip
     with progress.step("mkdocs"):
-        reused = run_mkdocs(portfolio, root, docs, stage, work, cache_dir / "site")
+        reused = run_mkdocs(portfolio, root, docs, stage, work, cache_dir)
         progress.note("mkdocs", "unchanged, reused" if reused else "built")
 
 
@@ -384,7 +386,8 @@ def _write(target: Path, text: str) -> None:
 def run_mkdocs(portfolio: Portfolio, root: Path, docs: Path, site: Path, work: Path, cache_dir: Path) -> bool:
     """Run MkDocs on ``mkdocs.yml``, completed with this build's folders and navigation.
 
-    When nothing MkDocs reads has changed since the last build, its output is reused (returns True).
+    When nothing MkDocs reads has changed since the last build, its output (in ``cache_dir/site``) is reused
+    (returns True).
     Otherwise only the pages whose source or navigation changed are rendered again (see pagecache.py).
     Only the latest output is kept.
     """
@@ -394,21 +397,42 @@ def run_mkdocs(portfolio: Portfolio, root: Path, docs: Path, site: Path, work: P
 
     config = mkdocs_config(portfolio, root, docs, site)
     salt = _site_salt(config, docs, root / "templates" / "site")
-    cached = cache_dir / _key_with_docs(salt, docs)
+    outputs = cache_dir / "site"
+    cached = outputs / _key_with_docs(salt, docs)
     if _reused(cached, site):
         return True
-    pages = PageCache(salt, _previous_output(cache_dir), cache_dir / PAGES_STORE)
+    pages = PageCache(salt, _previous_output(outputs), outputs / PAGES_STORE)
     config_file = work / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True))
     try:
-        with pages.active():
+        with pages.active(), _theme_compiled_in(cache_dir / "templates"):
             build(load_config(str(config_file)))
     except (Abort, ConfigurationError) as error:
         raise BuildError(f"MkDocs could not build the site: {error}") from None
     split_search_index(portfolio, site)
-    _keep_only(cache_dir, cached, site)
+    _keep_only(outputs, cached, site)
     pages.save()
     return False
+
+
+@contextlib.contextmanager
+def _theme_compiled_in(folder: Path) -> Iterator[None]:
+    """MkDocs compiles the theme's templates anew for every language in every build, a good part of a rebuild
+    that changed one card; for one build, each theme environment keeps them compiled in ``folder`` too."""
+    from mkdocs.theme import Theme
+
+    get_env = Theme.get_env
+
+    def get_env_compiled_in_folder(theme: Theme) -> jinja2.Environment:
+        env = get_env(theme)
+        env.bytecode_cache = compiled_templates(folder)
+        return env
+
+    Theme.get_env = get_env_compiled_in_folder  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Theme.get_env = get_env  # type: ignore[method-assign]
 
 
 def split_search_index(portfolio: Portfolio, site: Path) -> None:

@@ -158,6 +158,14 @@ def _heading_text(text: str) -> str:
 # --- the templates ---------------------------------------------------------------------------
 
 
+def compiled_templates(folder: Path) -> jinja2.BytecodeCache:
+    """Jinja's store of compiled templates in ``folder``: each is reused while its source's digest is the same.
+    The environments' options are in the code, not in those digests, so there is a folder per version of the code."""
+    versioned = folder / code_fingerprint()[:16]
+    versioned.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(versioned))
+
+
 @dataclass
 class Renderer:
     """Renders one portfolio's pages and sheets from the templates in ``templates_dir``."""
@@ -183,21 +191,13 @@ class Renderer:
         # Autoescape everywhere, the Markdown page templates included: card text is never markup.
         return jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.templates_dir),
-            bytecode_cache=self._bytecode_cache(),
+            bytecode_cache=compiled_templates(self.compiled) if self.compiled else None,
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-
-    def _bytecode_cache(self) -> jinja2.BytecodeCache | None:
-        if self.compiled is None:
-            return None
-        # The environment's options are in the code, not in the templates' digests: a folder per version of the code.
-        folder = self.compiled / code_fingerprint()[:16]
-        folder.mkdir(parents=True, exist_ok=True)
-        return jinja2.FileSystemBytecodeCache(str(folder))
 
     def language(self, code: str) -> Language:
         return Language(code, self.portfolio.settings.labels)

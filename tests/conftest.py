@@ -39,6 +39,8 @@ settings.load_profile("ci" if os.environ.get("CI") else "default")
 if os.environ.get("LC_ALL"):
     os.environ["LC_CTYPE"] = os.environ.pop("LC_ALL")  # keeps the character encoding, frees the messages' language
 os.environ["LC_MESSAGES"] = "en_US.UTF-8"
+# Material sets this on its first import (in whichever test builds first); set before any test looks.
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "true")
 
 
 def fixture_settings() -> dict[str, Any]:

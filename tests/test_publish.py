@@ -137,6 +137,19 @@ def test_an_interrupted_build_keeps_the_old_output_and_leaves_no_temporary_folde
     assert sorted(path.name for path in tmp_path.iterdir()) == ["cache", "project", "site"]
 
 
+def test_templates_edited_between_two_builds_with_one_cache_show_in_the_next_build(data, cache, tmp_path):
+    # Compiled templates are kept in the cache: a template changed since must be compiled anew.
+    build(data, tmp_path / "first", cache)
+    assert list((cache / "templates").rglob("*.cache")), "no compiled templates were kept"
+    templates = data.parent / "templates"
+    edit(templates / "pages" / "card.md.j2", "\n", "\n<!-- edited page template -->\n")
+    edit(templates / "site" / "partials" / "footer.html", '<footer class="md-footer">',
+         '<footer class="md-footer" data-edited-theme>')  # fmt: skip
+    build(data, tmp_path / "second", cache)
+    page = (tmp_path / "second" / "projecten" / "beta" / "index.html").read_text(encoding="utf-8")
+    assert "edited page template" in page and "data-edited-theme" in page
+
+
 def test_a_failed_first_build_creates_no_output(data, tmp_path, monkeypatch):
     def failing(*args: object, **kwargs: object) -> None:
         raise BuildError("a sheet does not fit")
