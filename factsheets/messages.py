@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANGUAGES = ("nl", "en")
@@ -79,6 +80,11 @@ def choose_language(given: str | None, portfolio_languages: list[str] | None, de
     if from_environment:
         return from_environment
     return default if default in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def number(value: float) -> str:
+    """A count or size as the editor's language writes it: 20.000 in Dutch, 20,000 in English."""
+    return format_decimal(value, locale=language())
 
 
 def did_you_mean(wrong: str, known: list[str] | tuple[str, ...]) -> str:

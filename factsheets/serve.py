@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 
 from .messages import message
+from .pdf import sheets_as_problems
 from .problems import BuildError, InvalidInput
 from .publish import build_site
 from .validate import load_portfolio
@@ -116,7 +117,8 @@ def _rebuild(root: Path, data_dir: Path, out: Path, state: PreviewState) -> None
         print(message("serve.pages_rebuilt", seconds=f"{time.perf_counter() - started:.1f}"), flush=True)
 
     try:
-        build_site(load_portfolio(data_dir, root), root, out, on_pages=pages_ready)
+        with sheets_as_problems(data_dir, root):
+            build_site(load_portfolio(data_dir, root), root, out, on_pages=pages_ready)
     except InvalidInput as invalid:
         _failed(state, [str(problem) for problem in invalid.problems])
     except BuildError as error:

@@ -130,7 +130,7 @@ def load_portfolio(
         if not card_files and settings is not None and (data_dir / "cards").is_dir() and not problems:
             cards_dir = display_name(data_dir / "cards", root)
             problems.append(Problem(cards_dir, 1, 1, "", message("check.no_cards")))
-        progress.note("validate", f"{len(cards)} cards")
+        progress.note("validate", message("progress.validate_note", cards=len(cards)))
         portfolio = None if settings is None else Portfolio(settings, tuple(_programme_order([c for c, _ in cards])))
         pages = _validate_pages(sources, portfolio, {Path(d.file).stem for d in documents}, problems)
     if problems or portfolio is None:
