@@ -14,10 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
+from jinja2 import TemplateError
 
 from .cardfile import format_cards, formatting_problems
 from .cms import cms_config_yaml
-from .messages import LANGUAGES, choose_language, did_you_mean, message, speaking
+from .messages import LANGUAGES, choose_language, did_you_mean, message, speaking, template_problem
 from .problems import BuildError, InvalidInput
 from .progress import Progress
 from .reference import update_guide
@@ -74,6 +75,10 @@ def _run(argv: list[str]) -> int:
         print(message("cli.error", error=error), file=sys.stderr)
         if args.command in ("build", "serve"):
             print(message("cli.nothing_published"), file=sys.stderr)
+        return 1
+    except TemplateError as error:  # a template saved half-way: its file and line, no traceback
+        print(message("cli.error", error=template_problem(error, ROOT)), file=sys.stderr)
+        print(message("cli.nothing_published"), file=sys.stderr)
         return 1
     except OSError as error:  # a file or folder the system refuses: the reason and the path, no traceback
         where = f": {error.filename}" if error.filename else ""

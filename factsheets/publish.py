@@ -349,6 +349,20 @@ def _write(target: Path, text: str) -> None:
     target.write_text(text, encoding="utf-8")
 
 
+@contextlib.contextmanager
+def _mkdocs_warnings() -> Iterator[list[str]]:
+    """The warnings MkDocs logs while the block runs (a link to a missing page, a missing anchor)."""
+    found: list[str] = []
+    collector = logging.Handler(logging.WARNING)
+    collector.emit = lambda record: found.append(record.getMessage())  # type: ignore[method-assign]
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collector)
+    try:
+        yield found
+    finally:
+        logger.removeHandler(collector)
+
+
 def run_mkdocs(portfolio: Portfolio, root: Path, docs: Path, site: Path, work: Path, cache_dir: Path) -> bool:
     """Run MkDocs on ``mkdocs.yml``, completed with this build's folders and navigation.
 
@@ -369,10 +383,11 @@ def run_mkdocs(portfolio: Portfolio, root: Path, docs: Path, site: Path, work: P
     config_file = work / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True))
     try:
-        with pages.active():
+        with pages.active(), _mkdocs_warnings() as warnings:
             build(load_config(str(config_file)))
     except (Abort, ConfigurationError) as error:
-        raise BuildError(f"MkDocs could not build the site: {error}") from None
+        # In strict mode MkDocs only says how many warnings stopped it: the editor needs the warnings.
+        raise BuildError(message("build.mkdocs_failed", reason="; ".join(warnings) or error)) from None
     split_search_index(portfolio, site)
     _keep_only(cache_dir, cached, site)
     pages.save()

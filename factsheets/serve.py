@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
-from .messages import message
+from .messages import message, template_problem
 from .pdf import sheets_as_problems
 from .problems import BuildError, InvalidInput
 from .publish import build_site
@@ -124,7 +124,7 @@ def _rebuild(root: Path, data_dir: Path, out: Path, state: PreviewState) -> None
     except BuildError as error:
         _failed(state, [str(error)])
     except jinja2.TemplateError as error:  # a template saved half-way: keep serving the last good build
-        _failed(state, [message("serve.template_error", template=getattr(error, "name", "") or "", reason=error)])
+        _failed(state, [template_problem(error, root)])
     else:
         print(message("serve.rebuilt", seconds=f"{time.perf_counter() - started:.1f}"), flush=True)
 

@@ -27,13 +27,13 @@ def test_a_log_gets_one_line_per_step_and_no_counts():
     stream = io.StringIO()
     run_steps(Progress(stream, live=False))
     lines = stream.getvalue().splitlines()
-    assert [line.split(" (")[0] for line in lines] == ["made the PDFs: 3 rendered", "published"]
+    assert [line.split(" (")[0] for line in lines] == ["making the PDFs: 3 rendered", "publishing"]
     assert all(line.endswith(" s)") for line in lines)
     assert "sheets" not in stream.getvalue()
 
 
 @pytest.mark.parametrize(
-    ("lang", "pdf", "sheets"), [("nl", "PDF's gemaakt", "factsheets"), ("en", "made the PDFs", "sheets")]
+    ("lang", "pdf", "sheets"), [("nl", "PDF's maken", "factsheets"), ("en", "making the PDFs", "sheets")]
 )
 def test_the_steps_are_named_in_the_editors_language_and_timed_under_their_own_names(lang, pdf, sheets):
     stream = io.StringIO()
@@ -58,7 +58,7 @@ def test_a_terminal_sees_the_count_rewritten_in_place():
     run_steps(Progress(stream, live=True))
     output = stream.getvalue()
     assert "\r\x1b[Ksheets 1/3" in output and "\r\x1b[Ksheets 3/3" in output
-    assert "\r\x1b[Kmade the PDFs: 3 rendered (" in output
+    assert "\r\x1b[Kmaking the PDFs: 3 rendered (" in output
 
 
 def test_quiet_prints_nothing_but_still_times_the_steps():
