@@ -157,6 +157,9 @@ def link_issue(href: str, rule: LinkRule, allowed: str) -> str | None:
     """The message for a link ``rule`` refuses; ``allowed`` is the catalogue's text on what it accepts."""
     if rule(href) is not None:
         return None
+    if allowed == PAGE_LINKS and href.partition("#")[0].endswith(".md") and within_site_or_absolute(href):
+        # A link to a page as editors write them, to a page that is not there (misspelt, or unreadable itself).
+        return message("text.no_such_page", link=href[:80])
     return message("text.link_not_allowed", link=href[:80], allowed=message(allowed))
 
 

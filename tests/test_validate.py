@@ -465,7 +465,7 @@ def test_problems_in_several_files_come_out_in_one_run_sorted(data_dir):
     assert problems(data_dir) == [
         "data/cards/a.yml:2:11: the file is not UTF-8 (byte 0xe9); save it as UTF-8",
         "data/cards/b.yml:14:30: timeline.end: the end year 2020 is before the start year 2025",
-        "data/cards/c.yml:2:1: id: duplicate key 'id' (first given on line 1)",
+        "data/cards/c.yml:2:1: id: duplicate key 'id' (first given on line 1): keep one of them",
         "data/cards/prog.yml:14:28: shares.rnd: capital + rnd must add up to 100, got 40 + 61 = 101",
         "data/cards/z.yaml:1:1: card files are named <id>.yml (lower-case .yml): rename this file to z.yml, "
         "or move it out of data/cards/",
@@ -497,7 +497,10 @@ def test_a_missing_interface_text_is_reported(data_dir):
     site = site_text(data_dir)
     (data_dir / "site.yml").write_text(edit(site, "  legend: {nl: Legenda, en: Legend}\n", ""), encoding="utf-8")
     row, col = where(site, "labels:\n")
-    assert problems(data_dir) == [f"data/site.yml:{row}:{col}: labels.legend: this interface text is missing"]
+    assert problems(data_dir) == [
+        f"data/site.yml:{row}:{col}: labels.legend: this interface text is missing: add it under labels, "
+        "with a text in each language"
+    ]
 
 
 def test_an_unknown_interface_text_names_the_closest_known_one(data_dir):
