@@ -321,6 +321,8 @@ _MESSAGE_OF_KIND = {
 _LIMIT = {"greater_than": "gt", "greater_than_equal": "ge", "less_than_equal": "le"}
 _LENGTH = ("string_too_long", "too_short", "too_long")
 DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
+QUOTED_NUMBER = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
+"""A number in quotes ('2250'): YAML reads it as text."""
 
 
 def _message(kind: str, detail: dict[str, Any]) -> str:
@@ -329,6 +331,8 @@ def _message(kind: str, detail: dict[str, Any]) -> str:
     ctx = detail.get("ctx") or {}
     if kind in ("float_type", "int_type") and isinstance(value, str) and DECIMAL_COMMA.match(value):
         return message("check.decimal_comma", text=value.strip(), point=value.strip().replace(",", "."))
+    if kind in ("float_type", "int_type") and isinstance(value, str) and QUOTED_NUMBER.match(value):
+        return message(f"check.quoted_{kind}", got=got)
     if kind == "dict_type" and isinstance(value, str):
         # A Text field given one text: the pair of languages goes on the lines under it.
         return message("check.text_pair", got=got)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import shutil
@@ -183,77 +182,3 @@ def test_the_address_gets_its_trailing_slash_wherever_it_is_set(data_copy):
     assert portfolio.settings.base_url == "https://a.nl/p/"
     assert with_address(portfolio, "https://b.nl/pr-7").settings.base_url == "https://b.nl/pr-7/"
     assert with_address(portfolio, None).settings.base_url == "https://a.nl/p/"
-
-
-def run_in(lang: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """``build.py ARGS`` on a machine whose locale is ``lang`` (no --lang: a mistake in the options comes first)."""
-    environment = {name: value for name, value in os.environ.items() if name not in ("LC_ALL", "LANG")}
-    environment["LC_MESSAGES"] = {"nl": "nl_NL.UTF-8", "en": "en_GB.UTF-8"}[lang]
-    return subprocess.run(
-        [sys.executable, "build.py", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        env=environment,
-    )
-
-
-# (arguments, the Dutch error, the English error): the editor's typing mistakes, in argparse's words made ours
-COMMAND_LINE_MISTAKES = {
-    "misspelt-command": (
-        ["chek"],
-        "build.py: fout: 'chek' is geen opdracht; de opdrachten zijn build, check, serve, new, diff, schema, tidy, "
-        "unconfirmed; bedoel je 'check'?",
-        "build.py: error: 'chek' is not a command; the commands are build, check, serve, new, diff, schema, tidy, "
-        "unconfirmed; did you mean 'check'?",
-    ),
-    "unknown-option": (
-        ["check", "--fromat", "github"],
-        "build.py: fout: onbekende optie(s) of waarde(n): --fromat github; `--help` na de opdracht toont wat kan",
-        "build.py: error: unknown option(s) or value(s): --fromat github; `--help` after the command lists what "
-        "it takes",
-    ),
-    "missing-value": (
-        ["check", "--lang"],
-        "build.py check: fout: optie --lang: geef er een waarde achter",
-        "build.py check: error: option --lang: give a value after it",
-    ),
-    "invalid-choice": (
-        ["check", "--format", "xml"],
-        "build.py check: fout: optie --format: 'xml' is geen van de keuzes: kies uit 'text', 'github'",
-        "build.py check: error: option --format: 'xml' is not one of the choices: choose from 'text', 'github'",
-    ),
-    "unknown-language": (
-        ["check", "--lang", "de"],
-        "build.py check: fout: optie --lang: 'de' is geen van de keuzes: kies uit 'nl', 'en'",
-        "build.py check: error: option --lang: 'de' is not one of the choices: choose from 'nl', 'en'",
-    ),
-    "not-a-number": (
-        ["serve", "--port", "acht"],
-        "build.py serve: fout: optie --port: 'acht' is hier geen geldige waarde: `--help` na de opdracht zegt wat "
-        "deze optie neemt",
-        "build.py serve: error: option --port: 'acht' is not a valid value here: `--help` after the command says "
-        "what this option takes",
-    ),
-}
-
-
-@pytest.mark.parametrize("mistake", COMMAND_LINE_MISTAKES)
-def test_a_mistake_on_the_command_line_is_explained_in_the_editors_language(mistake):
-    args, dutch, english = COMMAND_LINE_MISTAKES[mistake]
-    for lang, expected, usage in (("nl", dutch, "gebruik: build.py"), ("en", english, "usage: build.py")):
-        result = run_in(lang, *args)
-        assert (result.returncode, result.stdout) == (2, ""), result.stderr
-        assert "Traceback" not in result.stderr
-        assert result.stderr.startswith(usage), result.stderr
-        assert result.stderr.splitlines()[-1] == expected
-
-
-def test_help_speaks_the_locales_language_without_lang():
-    dutch, english = run_in("nl", "new", "--help"), run_in("en", "new", "--help")
-    assert dutch.stdout.startswith("gebruik: build.py new") and "\nopties:\n" in dutch.stdout
-    assert "\nargumenten:\n" in dutch.stdout and "toon deze hulp en stop" in dutch.stdout
-    assert english.stdout.startswith("usage: build.py new") and "\noptions:\n" in english.stdout
-    assert "show this help and stop" in english.stdout

@@ -12,11 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from portfolios import FIXTURE_DATA, make_project
+from portfolios import FIXTURE_DATA, PROJECT, make_project
 
 from factsheets.cli import main
 from factsheets.messages import speaking
 from factsheets.problems import InvalidInput
+from factsheets.serve import PreviewState, _rebuild
 from factsheets.validate import load_portfolio
 
 CARD = "infectieziekten.yml"
@@ -29,8 +30,8 @@ def data(tmp_path: Path) -> Path:
     return Path(shutil.copytree(FIXTURE_DATA, tmp_path / "data"))
 
 
-def line_of(text: str, fragment: str) -> int:
-    return text[: text.index(fragment)].count("\n") + 1
+def line_of(text: str, fragment: str, start: int = 0) -> int:
+    return text[: text.index(fragment, start)].count("\n") + 1
 
 
 def replace(old: str, new: str, card: str = CARD) -> Callable[[Path], int]:
@@ -393,3 +394,29 @@ def test_a_folder_in_content_that_is_not_a_language_is_named(tmp_path):
         with speaking(lang), pytest.raises(InvalidInput) as invalid:
             load_portfolio(project / "data", project)
         assert [str(problem) for problem in invalid.value.problems] == [expected]
+
+
+# --- a sheet that does not fit, in the live preview ----------------------------------------------------------------
+
+
+def test_the_preview_reports_a_sheet_that_does_not_fit_at_its_field_as_the_build_does(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "true")  # Material sets it when MkDocs first loads it
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT / "tests" / "fixtures" / "too-long" / "cards", data / "cards")
+    shutil.copy(FIXTURE_DATA / "site.yml", data / "site.yml")
+    card = (data / "cards" / "overlong.yml").read_text(encoding="utf-8")
+    line = line_of(card, "\n  en:", card.index("\nsummary:")) + 1
+    for lang, expected in (
+        ("nl", "summary.en: de en-factsheet van kaart 'overlong' past niet op één pagina, ook niet met de tekst op de "
+               "kleinste maat (8 pt): kort deze tekst in met ongeveer "),
+        ("en", "summary.en: the en sheet of card 'overlong' does not fit on one page, even with its text at the "
+               "smallest size (8 pt): shorten this text by about "),
+    ):  # fmt: skip
+        state = PreviewState()
+        with speaking(lang):
+            _rebuild(PROJECT, data, tmp_path / "preview", state)
+        [problem] = state.problems
+        match = PROBLEM.match(problem)
+        assert match and (Path(match["file"]).name, int(match["line"])) == ("overlong.yml", line), problem
+        assert match["rest"].startswith(expected), problem
+        assert problem in capsys.readouterr().out.splitlines()  # the terminal shows the same line

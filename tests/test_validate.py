@@ -113,14 +113,18 @@ def test_wrong_type_names_the_field_and_the_value(data_dir):
 def test_a_quoted_number_is_text_not_a_number(data_dir):
     text = edit(PROGRAMME, "total_meur: 1000", 'total_meur: "1200"')
     assert problems_with(data_dir, text) == [
-        "data/cards/prog.yml:12:15: budget.total_meur: expected a number, got '1200'"
+        "data/cards/prog.yml:12:15: budget.total_meur: expected a number, got '1200': remove the quotes around it"
     ]
 
 
 def test_a_quoted_year_is_not_a_whole_number(data_dir):
     text = edit(PROGRAMME, "start: 2025", "start: '2025'")
     assert problems_with(data_dir, text) == [
-        at("prog.yml", value_of(text, "start: '2025'"), "timeline.start: expected a whole number, got '2025'")
+        at(
+            "prog.yml",
+            value_of(text, "start: '2025'"),
+            "timeline.start: expected a whole number, got '2025': remove the quotes around it",
+        )
     ]
 
 
