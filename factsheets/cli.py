@@ -14,10 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
+from jinja2 import TemplateError
 
 from .cardfile import format_cards, formatting_problems
 from .cms import INTERFACE_LANGUAGES, cms_config_yaml, config_file_name
-from .messages import LANGUAGES, choose_language, message, speaking
+from .messages import LANGUAGES, choose_language, did_you_mean, message, speaking, template_problem
 from .problems import BuildError, InvalidInput
 from .progress import Progress
 from .reference import update_guide
@@ -41,7 +42,8 @@ def main(argv: list[str]) -> int:
 
 
 def _run(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
+    with _argparse_in_our_words():
+        args = _parser().parse_args(argv)
     level = logging.WARNING - 10 * args.verbose + 10 * args.quiet
     logging.basicConfig(level=level, format="%(message)s")
     # The libraries' own progress is noise unless asked for twice (-vv).
@@ -74,9 +76,13 @@ def _run(argv: list[str]) -> int:
         if args.command in ("build", "serve"):
             print(message("cli.nothing_published"), file=sys.stderr)
         return 1
+    except TemplateError as error:  # a template saved half-way: its file and line, no traceback
+        print(message("cli.error", error=template_problem(error, ROOT)), file=sys.stderr)
+        print(message("cli.nothing_published"), file=sys.stderr)
+        return 1
     except OSError as error:  # a file or folder the system refuses: the reason and the path, no traceback
         where = f": {error.filename}" if error.filename else ""
-        print(f"error: {error.strerror or error}{where}", file=sys.stderr)
+        print(message("cli.error", error=f"{error.strerror or error}{where}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(message("cli.interrupted"), file=sys.stderr)
@@ -85,11 +91,11 @@ def _run(argv: list[str]) -> int:
 
 def _language_before_parsing(argv: list[str]) -> str:
     """``--lang`` if given (so that ``--help`` speaks it too), else the environment's or the portfolio's."""
-    for index, word in enumerate(argv):
-        if word.startswith("--lang="):
-            return word.split("=", 1)[1]
-        if word == "--lang" and index + 1 < len(argv):
-            return argv[index + 1]
+    given = [word.split("=", 1)[1] for word in argv if word.startswith("--lang=")]
+    given += [argv[index + 1] for index, word in enumerate(argv[:-1]) if word == "--lang"]
+    if given and given[-1] in LANGUAGES:
+        return given[-1]
+    # An unknown --lang (de) is refused by the parser, in the language the editor would get without it.
     data = ROOT / "data"
     for index, word in enumerate(argv[:-1]):
         if word == "--data":
@@ -117,16 +123,52 @@ class _CommandParser(argparse.ArgumentParser):
         named = next((index for index, word in enumerate(words) if word in COMMANDS), None)
         if named is not None:  # options before the command are its options: ``--lang en check``
             words = [words[named], *words[:named], *words[named + 1 :]]
+        elif words and not words[0].startswith("-"):
+            hint = did_you_mean(words[0], COMMANDS)
+            self.error(message("cli.unknown_command", command=words[0], commands=", ".join(COMMANDS)) + hint)
         elif not any(word in ("-h", "--help") for word in words):
             words.insert(0, "build")
         return super().parse_known_args(words, namespace)
 
 
-class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """argparse's layout, with its own words ("usage") in the editor's language."""
+ARGPARSE_TEXTS = {
+    "usage: ": "help.usage",
+    "positional arguments": "help.positionals",
+    "options": "help.optionals",
+    "show this help message and exit": "help.help",
+    "%(prog)s: error: %(message)s\n": "argparse.error",
+    "argument %(argument_name)s: %(message)s": "argparse.argument",
+    "unrecognized arguments: %s": "argparse.unrecognized",
+    "the following arguments are required: %s": "argparse.required",
+    "expected one argument": "argparse.expected_one",
+    "expected at most one argument": "argparse.expected_at_most_one",
+    "expected at least one argument": "argparse.expected_at_least_one",
+    "invalid %(type)s value: %(value)r": "argparse.invalid_value",
+    "invalid choice: %(value)r (choose from %(choices)s)": "argparse.invalid_choice",
+    "ambiguous option: %(option)s could match %(matches)s": "argparse.ambiguous",
+    "ignored explicit argument %r": "argparse.ignored_argument",
+}
+"""argparse's own words (its usage line, its errors) and their messages in our catalogue."""
 
-    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
-        super().add_usage(usage, actions, groups, message("help.usage") + " " if prefix is None else prefix)
+
+@contextmanager
+def _argparse_in_our_words() -> Iterator[None]:
+    """argparse's texts from our catalogue while the command line is read.
+
+    argparse asks ``gettext`` for its texts in the default domain, whose catalogues are compiled
+    ``.mo`` files of the system's locale; ours is a ``.po`` file read at run time in the editor's
+    language. Its module-level ``_`` is the one hook it offers, so that is replaced for the parse.
+    """
+    before = argparse._  # type: ignore[attr-defined]
+    argparse._ = _in_our_words  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = before  # type: ignore[attr-defined]
+
+
+def _in_our_words(text: str) -> str:
+    return message(ARGPARSE_TEXTS[text]) if text in ARGPARSE_TEXTS else text
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -135,12 +177,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="build.py",
         description=message("help.description"),
         epilog=message("help.epilog"),
-        formatter_class=_HelpFormatter,
-        add_help=False,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_help(parser)
-    parser._positionals.title = message("help.positionals")
-    parser._optionals.title = message("help.optionals")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", type=Path, default=ROOT / "data", help=message("help.data"))
     common.add_argument("--format", choices=["text", "github"], default="text", help=message("help.format"))
@@ -157,18 +195,10 @@ def _parser() -> argparse.ArgumentParser:
             help=message(f"help.{name}"),
             description=message(f"help.{name}"),
             epilog=message("help.example", example=message(f"help.{name}.example")),
-            formatter_class=_HelpFormatter,
-            add_help=False,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        _add_help(sub)
-        sub._positionals.title = message("help.positionals")
-        sub._optionals.title = message("help.optionals")
         _COMMAND_OPTIONS.get(name, lambda _: None)(sub)
     return parser
-
-
-def _add_help(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=message("help.help"))
 
 
 def _build_options(sub: argparse.ArgumentParser) -> None:
@@ -210,6 +240,7 @@ _COMMAND_OPTIONS = {
 
 def _build(data_dir: Path, args: argparse.Namespace) -> int:
     from .address import refuse_placeholder, with_address
+    from .pdf import sheets_as_problems
     from .publish import build_site
 
     progress = Progress(quiet=args.quiet > 0)
@@ -217,20 +248,9 @@ def _build(data_dir: Path, args: argparse.Namespace) -> int:
     if args.publish:
         refuse_placeholder(portfolio)
     out = (args.out or ROOT / "site").resolve()
-    with _sheets_as_problems(data_dir):
+    with sheets_as_problems(data_dir, ROOT):
         build_site(portfolio, ROOT, out, progress=progress, offline=args.offline)
     return 0
-
-
-@contextmanager
-def _sheets_as_problems(data_dir: Path) -> Iterator[None]:
-    """Sheets that do not fit become problems at the fields to shorten, so that a pull request annotates them."""
-    from .pdf import SheetsDoNotFit, overflow_problems
-
-    try:
-        yield
-    except SheetsDoNotFit as too_long:
-        raise InvalidInput(overflow_problems(too_long.overflows, data_dir, ROOT)) from None
 
 
 def _diff(data_dir: Path, args: argparse.Namespace) -> int:
@@ -265,13 +285,13 @@ def _check(data_dir: Path, args: argparse.Namespace) -> int:
 
 def _check_sheets(portfolio: Portfolio, data_dir: Path, args: argparse.Namespace) -> None:
     """Lay out every sheet as the build does (cached alike), publishing nothing; report each that does not fit."""
-    from .pdf import PdfBuild
+    from .pdf import PdfBuild, sheets_as_problems
     from .publish import default_cache_dir
     from .render import Renderer
 
     progress = Progress(quiet=args.quiet > 0)
     with (
-        _sheets_as_problems(data_dir),
+        sheets_as_problems(data_dir, ROOT),
         PdfBuild(Renderer(portfolio, ROOT / "templates"), ROOT, default_cache_dir(ROOT) / "sheets", progress) as pdfs,
     ):
         pdfs.wait()

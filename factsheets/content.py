@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .load import Document, display_name, kind_problem, parse_yaml, read_text
+from .messages import message
 from .model import MAX_SLUG_LENGTH, SLUG
 from .problems import InvalidInput, Problem
 from .text import MAX_PAGE_MARKDOWN
@@ -60,8 +61,8 @@ def read_pages(content_dir: Path, root: Path, languages: list[str], problems: li
         if folder.name.startswith("."):
             continue
         if folder.name not in languages:
-            message = f"is not one of the site's languages ({', '.join(languages)}); pages go in content/<language>/"
-            problems.append(Problem(display_name(folder, root), 1, 1, "", message))
+            text = message("content.not_a_language", languages=", ".join(languages))
+            problems.append(Problem(display_name(folder, root), 1, 1, "", text))
             continue
         if _refused(folder, root, problems):
             continue
@@ -78,7 +79,7 @@ def _refused(path: Path, root: Path, problems: list[Problem]) -> bool:
     if stat.S_ISDIR(os.lstat(path).st_mode):
         return False
     problems.append(
-        Problem(display_name(path, root), 1, 1, "", kind_problem(path) or "is a file where a folder belongs")
+        Problem(display_name(path, root), 1, 1, "", kind_problem(path) or message("content.file_not_folder"))
     )
     return True
 
@@ -102,14 +103,11 @@ def _read_page(
 def _name_problem(file_name: str, languages: list[str]) -> str | None:
     stem, dot, suffix = file_name.rpartition(".")
     if not dot or suffix != "md":
-        return "only Markdown pages (<name>.md) belong in content/<language>/"
+        return message("content.not_markdown")
     if not SLUG.fullmatch(stem) or len(stem) > MAX_SLUG_LENGTH:
-        return (
-            f"'{stem[:80]}' is not a valid page name: use lower-case a-z, 0-9 and single hyphens, "
-            f"at most {MAX_SLUG_LENGTH} characters"
-        )
+        return message("content.bad_name", name=stem[:80], limit=MAX_SLUG_LENGTH)
     if stem in RESERVED_NAMES or stem in languages:
-        return f"'{stem}' is a name the site uses itself; choose another name for this page"
+        return message("content.reserved_name", name=stem)
     return None
 
 
@@ -117,13 +115,12 @@ def _split(text: str, name: str, language: str, stem: str) -> PageSource:
     """Front matter between two ``---`` lines at the top, then the Markdown."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
-        message = "a page starts with front matter: a line ---, title: ..., and a line ---"
-        raise InvalidInput([Problem(name, 1, 1, "", message)])
+        raise InvalidInput([Problem(name, 1, 1, "", message("content.no_front_matter"))])
     end = next((number for number, line in enumerate(lines[1:], start=1) if line.rstrip() in ("---", "...")), None)
     if end is None:
-        raise InvalidInput([Problem(name, 1, 1, "", "the front matter has no closing --- line")])
+        raise InvalidInput([Problem(name, 1, 1, "", message("content.front_matter_not_closed"))])
     front = "\n".join(lines[1:end])
     if not front.strip():
-        raise InvalidInput([Problem(name, 2, 1, "", "the front matter is empty: give at least the title")])
+        raise InvalidInput([Problem(name, 2, 1, "", message("content.front_matter_empty"))])
     document = parse_yaml(front + "\n", name, first_line=2)
     return PageSource(language, stem, name, document, "\n".join(lines[end + 1 :]), end + 2)

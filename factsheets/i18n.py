@@ -7,7 +7,6 @@ any formatting rules of our own.
 
 from __future__ import annotations
 
-import difflib
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import get_args
 from babel import Locale
 from babel.numbers import format_currency, format_decimal
 
+from .messages import did_you_mean, message
 from .model import PRECONDITION_GROUPS, Kind, Market, Qualifier, Unit
 
 UI_LABELS = (
@@ -67,21 +67,20 @@ def label_problems(labels: dict[str, dict[str, str]]) -> Iterator[tuple[str, str
     known = required_labels()
     for key in known:
         if key not in labels:
-            yield key, "this interface text is missing"
+            yield key, message("check.label_missing")
             continue
         expected = PLACEHOLDERS.get(key, set())
         for code, text in labels[key].items():
             found = _placeholders(text)
             if found is None:
-                message = "write each {placeholder} as a plain {name}: no format specs (:...), conversions (!r), "
-                yield key, message + f"attributes or indexes; found: {text[:80]!r}"
+                yield key, message("check.label_placeholder_not_a_name", code=code, found=repr(text[:80]))
             elif found != expected:
-                wanted = ", ".join(f"{{{name}}}" for name in sorted(expected)) or "no {placeholders}"
-                yield key, f"the {code} text must use {wanted}, found: {text[:80]!r}"
+                wanted = ", ".join(f"{{{name}}}" for name in sorted(expected))
+                key_of_message = "check.label_placeholders" if wanted else "check.label_no_placeholders"
+                yield key, message(key_of_message, code=code, wanted=wanted, found=repr(text[:80]))
     for key in labels:
         if key not in known:
-            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-            yield key, "unknown interface text" + (f"; did you mean '{close[0]}'?" if close else "")
+            yield key, message("check.label_unknown", hint=did_you_mean(key, known))
 
 
 def _placeholders(text: str) -> set[str] | None:

@@ -22,7 +22,7 @@ from yaml.resolver import Resolver
 if yaml.__with_libyaml__:
     from yaml.cyaml import CParser
 
-from .messages import message
+from .messages import message, number
 from .problems import InvalidInput, Problem
 from .yaml_mistakes import dropped_comments, explain
 
@@ -159,7 +159,7 @@ def _parse(text: str, name: str) -> Document:
         line, col, explained = explain(error, text)
         raise InvalidInput([Problem(name, line, col, "", explained)]) from None
     except yaml.YAMLError as error:
-        raise InvalidInput([Problem(name, 1, 1, "", f"invalid YAML: {error}")]) from None
+        raise InvalidInput([Problem(name, 1, 1, "", message("yaml.other", detail=error))]) from None
     if node is None:
         raise InvalidInput([Problem(name, 1, 1, "", message("load.no_data"))])
     document = Document(name, None, dropped_comments=dropped_comments(node, text))
@@ -182,19 +182,24 @@ def _compose(text: str) -> yaml.Node | None:
 
 
 NOT_A_FILE = {
-    stat.S_IFLNK: "is a symbolic link; only regular files of the repository are read: put the file itself here",
-    stat.S_IFDIR: "is a folder where a file belongs",
-    stat.S_IFIFO: "is a named pipe (FIFO), not a regular file",
-    stat.S_IFSOCK: "is a socket, not a regular file",
-    stat.S_IFCHR: "is a device, not a file",
-    stat.S_IFBLK: "is a device, not a file",
+    stat.S_IFLNK: "load.symlink",
+    stat.S_IFDIR: "load.folder",
+    stat.S_IFIFO: "load.fifo",
+    stat.S_IFSOCK: "load.socket",
+    stat.S_IFCHR: "load.device",
+    stat.S_IFBLK: "load.device",
 }
+"""The catalogue's message for each kind of file that is not a regular one."""
 
 
 def kind_problem(path: Path) -> str | None:
     """Why ``path`` is not a regular file of the repository (without following it); None when it is one."""
     mode = os.lstat(path).st_mode
-    return None if stat.S_ISREG(mode) else NOT_A_FILE.get(stat.S_IFMT(mode), "is not a regular file")
+    return None if stat.S_ISREG(mode) else _not_a_file(mode)
+
+
+def _not_a_file(mode: int) -> str:
+    return message(NOT_A_FILE.get(stat.S_IFMT(mode), "load.not_regular"))
 
 
 def read_bytes(path: Path, name: str, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -210,7 +215,7 @@ def read_bytes(path: Path, name: str, limit: int = MAX_FILE_BYTES) -> bytes:
     except FileNotFoundError:
         raise
     except OSError as error:
-        problem = f"cannot be read: {error.strerror}"
+        problem = message("load.unreadable", reason=error.strerror)
     raise InvalidInput([Problem(name, 1, 1, "", problem)])
 
 
@@ -220,10 +225,10 @@ def _read_regular(path: Path, name: str, limit: int) -> bytes:
     with os.fdopen(descriptor, "rb") as file:
         info = os.fstat(file.fileno())
         if not stat.S_ISREG(info.st_mode):
-            raise InvalidInput([Problem(name, 1, 1, "", NOT_A_FILE.get(stat.S_IFMT(info.st_mode), "is not a file"))])
+            raise InvalidInput([Problem(name, 1, 1, "", _not_a_file(info.st_mode))])
         raw = file.read(limit + 1)
     if len(raw) > limit:
-        raise InvalidInput([Problem(name, 1, 1, "", message("load.too_large", limit=f"{limit:,}"))])
+        raise InvalidInput([Problem(name, 1, 1, "", message("load.too_large", limit=number(limit)))])
     return raw
 
 
@@ -258,12 +263,13 @@ def _to_python(node: yaml.Node, path: Path_, doc: Document, problems: list[Probl
                 continue
             line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if not isinstance(key, str):
-                problems.append(Problem(doc.file, line, col, dotted(path), f"keys must be names, got {key!r}"))
+                text = message("load.key_not_a_name", key=repr(key))
+                problems.append(Problem(doc.file, line, col, dotted(path), text))
                 continue
             if key in result:
                 first_line = doc.keys[(*path, key)][0]
-                message = f"duplicate key '{key}' (first given on line {first_line})"
-                problems.append(Problem(doc.file, line, col, dotted((*path, key)), message))
+                text = message("load.duplicate_key", key=key, line=first_line)
+                problems.append(Problem(doc.file, line, col, dotted((*path, key)), text))
                 continue
             doc.keys[(*path, key)] = (line, col)
             result[key] = _to_python(value_node, (*path, key), doc, problems, constructor)
@@ -280,11 +286,11 @@ def _scalar(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem]
         return constructor.construct_object(node)
     except yaml.constructor.ConstructorError:
         # PyYAML resolves a few odd plain scalars (a lone "=") to types it then cannot build.
-        message = f"cannot read {node.value[:60]!r}; put it in quotes"
+        text = message("load.unreadable_value", value=repr(node.value[:60]))
     except ValueError:  # Python refuses to read whole numbers of more than 4300 digits
-        message = f"the number has {len(node.value):,} digits; that is not a number a card needs"
+        text = message("load.too_many_digits", digits=number(len(node.value)))
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
-    problems.append(Problem(doc.file, line, col, dotted(path), message))
+    problems.append(Problem(doc.file, line, col, dotted(path), text))
     return None
 
 

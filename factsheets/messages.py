@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import difflib
 import os
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANGUAGES = ("nl", "en")
@@ -79,6 +81,32 @@ def choose_language(given: str | None, portfolio_languages: list[str] | None, de
     if from_environment:
         return from_environment
     return default if default in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def number(value: float) -> str:
+    """A count or size as the editor's language writes it: 20.000 in Dutch, 20,000 in English."""
+    return format_decimal(value, locale=language())
+
+
+def template_problem(error: Exception, root: Path) -> str:
+    """A template that cannot be used (a Jinja error: a template saved half-way), at its file and line."""
+    filename, line = _template_place(error)
+    path = Path(filename)
+    shown = path.relative_to(root).as_posix() if path.is_absolute() and path.is_relative_to(root) else filename
+    reason = getattr(error, "message", None) or str(error)
+    return message("build.template_error", file=shown, line=line, reason=reason)
+
+
+def _template_place(error: Exception) -> tuple[str, int]:
+    """Where a Jinja error is: a syntax error says so itself; an error while a template runs is in the
+    innermost frame of template code in its traceback (Jinja gives those frames the template's file and line)."""
+    if getattr(error, "filename", None):
+        return error.filename, getattr(error, "lineno", None) or 1  # type: ignore[attr-defined]
+    place = ("templates", 1)
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        if "__jinja_exception__" in frame.f_globals:
+            place = (frame.f_code.co_filename, line)
+    return place
 
 
 def did_you_mean(wrong: str, known: list[str] | tuple[str, ...]) -> str:

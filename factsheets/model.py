@@ -30,6 +30,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .messages import message
 from .text import MAX_CARD_MARKDOWN, character_problem, markdown_issues
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -72,7 +73,7 @@ def _check_languages(value: dict[str, str], info: ValidationInfo) -> dict[str, s
 
 def _check_plain_texts(value: dict[str, str]) -> dict[str, str]:
     for code, text in value.items():
-        _check_characters(text, f"the {code} text ")
+        _check_characters(text, message("model.in_text", code=code) + " ")
         if len(text) > MAX_PLAIN_TEXT:
             raise PydanticCustomError(
                 "text_too_long",
@@ -87,7 +88,7 @@ def _check_markdown_texts(value: dict[str, str]) -> dict[str, str]:
         issues = markdown_issues(text, MAX_CARD_MARKDOWN)
         if issues:
             first = issues[0]
-            where = f"the {code} text" + (f", line {first.line}" if first.line > 1 else "")
+            where = message("model.in_text_line" if first.line > 1 else "model.in_text", code=code, line=first.line)
             raise PydanticCustomError("markdown", "{where}: {message}", {"where": where, "message": first.message})
     return value
 

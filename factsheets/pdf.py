@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +83,20 @@ class SheetOverflow(BuildError):
         return f"{self.what}: {overflow_message(self)}"
 
 
+class PageOverflow(BuildError):
+    """A booklet's cover or closing page that does not fit its pages: which parts, and about how much to cut.
+
+    Made in a render worker; its message is written in the build's process, in the editor's language.
+    """
+
+    def __init__(self, what: str, pages: int, blocks: str, lines: int) -> None:
+        super().__init__(what, pages, blocks, lines)
+        self.what, self.pages, self.blocks, self.lines = what, pages, blocks, lines
+
+    def __str__(self) -> str:
+        return message("pdf.page_does_not_fit", what=self.what, pages=self.pages, blocks=self.blocks, lines=self.lines)
+
+
 class SheetsDoNotFit(BuildError):
     """Every sheet of a build that does not fit, collected before the build stops."""
 
@@ -119,6 +134,16 @@ def overflow_problems(overflows: list[SheetOverflow], data_dir: Path, root: Path
             (line, col), name = (1, 1), display_name(card_file, root)
         problems.append(Problem(name, line, col, dotted(path), overflow_message(overflow)))
     return problems
+
+
+@contextmanager
+def sheets_as_problems(data_dir: Path, root: Path) -> Iterator[None]:
+    """Sheets that do not fit become problems at the fields to shorten (InvalidInput), reported like any other:
+    ``file:line:col: field: message`` in the terminal, the preview and a pull request's annotations."""
+    try:
+        yield
+    except SheetsDoNotFit as too_long:
+        raise InvalidInput(overflow_problems(too_long.overflows, data_dir, root)) from None
 
 
 TEXT_BLOCKS = ("summary", "relevance", "dutch_partnerships", "european_partnerships")
@@ -164,17 +189,17 @@ class PdfBuild:
         with self.progress.step("print html"):
             self.sheets = {
                 (card.id, code): Job(renderer.sheet_html(card, code), pdf_path(card.id, code), 1,
-                                     f"card '{card.id}', language {code}", card.id, code)
+                                     message("pdf.what_sheet", card=card.id, language=code), card.id, code)
                 for card in portfolio.cards
                 for code in portfolio.languages
             }  # fmt: skip
             self.covers = {
                 code: Job(renderer.cover_html(code), f"cover.{code}", renderer.cover_page_count(),
-                          f"booklet cover, language {code}")
+                          message("pdf.what_cover", language=code))
                 for code in portfolio.languages
             }  # fmt: skip
             self.closings = {
-                code: Job(renderer.closing_html(code), f"closing.{code}", 1, f"booklet closing page, language {code}")
+                code: Job(renderer.closing_html(code), f"closing.{code}", 1, message("pdf.what_closing", language=code))
                 for code in portfolio.languages
             }
             jobs = [*self.sheets.values(), *self.covers.values(), *self.closings.values()]
@@ -185,8 +210,8 @@ class PdfBuild:
         self.missing = [job for job in jobs if not is_intact(self._cached(job.name))]
         log.info("pdf: %d of %d documents to render, %d from the cache", len(self.missing), len(jobs),
                  len(jobs) - len(self.missing))  # fmt: skip
-        self.progress.note("pdf", f"{len(self.missing)} rendered, {len(jobs) - len(self.missing)} from the cache; "
-                                  f"{len(self.covers)} booklets")  # fmt: skip
+        self.progress.note("pdf", message("progress.pdf_note", rendered=len(self.missing),
+                                          cached=len(jobs) - len(self.missing), booklets=len(self.covers)))  # fmt: skip
         self.pool = ProcessPoolExecutor(
             max_workers=min(max(len(self.missing), 1), workers or os.cpu_count() or 1),
             mp_context=_workers_context(),
@@ -347,10 +372,10 @@ def sheet_as_png(pdf: bytes) -> bytes:
         try:
             subprocess.run(command, check=True, capture_output=True)
         except FileNotFoundError:
-            raise BuildError("pdftoppm is missing: install poppler-utils (make system) for the share images") from None
+            raise BuildError(message("diff.no_pdftoppm")) from None
         except subprocess.CalledProcessError as error:
             reason = error.stderr.decode(errors="replace").strip()
-            raise BuildError(f"pdftoppm could not draw a sheet: {reason}") from None
+            raise BuildError(message("pdf.pdftoppm_failed", reason=reason)) from None
         return Path(work, "sheet.png").read_bytes()
 
 
@@ -372,7 +397,7 @@ def render_pdf(job: Job, base_url: str) -> bytes:
         if following is None:
             if job.card:
                 raise _overflow(job, document, result)
-            raise BuildError(_does_not_fit(job, result, tightened=FIT_CLASS in job.html))
+            raise _page_overflow(job, result)
         log.info("pdf: %s does not fit as %s, trying %s", job.name, attempt, following)
         attempt = following
     spread(document)
@@ -400,16 +425,9 @@ def _layout(html: str, base_url: str) -> object:
     return HTML(string=html, base_url=base_url, url_fetcher=_fetcher()).render()
 
 
-def _does_not_fit(job: Job, result: Measure, tightened: bool) -> str:
-    pages = f"{job.pages or 'its'} page(s)"
-    floor = f" even with its text at the smallest size ({FLOOR_PT:g} pt)" if tightened else ""
-    lines = math.ceil(result.excess / LINE_AT_FLOOR_PX) if result.excess else 0
-    blocks = "that block" if len(result.overflowing) == 1 else "those blocks"
-    by = f" by about {lines} line(s) in all" if lines else ""
-    return (
-        f"{job.what}: does not fit on {pages}{floor}; overflowing: {', '.join(result.overflowing)}. "
-        f"Shorten the text of {blocks}{by}."
-    )
+def _page_overflow(job: Job, result: Measure) -> PageOverflow:
+    lines = math.ceil(result.excess / LINE_AT_FLOOR_PX) if result.excess else 1
+    return PageOverflow(job.what, job.pages or 1, ", ".join(result.overflowing), lines)
 
 
 def _overflow(job: Job, document: object, result: Measure) -> SheetOverflow:

@@ -2,7 +2,8 @@
 
 On a terminal the count is rewritten in place (``sheets 37/800``); elsewhere
 (CI logs) each step prints one line when it ends. ``quiet`` prints nothing.
-The timings feed the benchmark table.
+The timings feed the benchmark table under the steps' own names; the editor
+reads each step's name in their language (``progress.<name>`` in the catalogue).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
+
+from .messages import message
 
 
 class Progress:
@@ -34,15 +37,15 @@ class Progress:
         elapsed = time.perf_counter() - started
         self.timings[name] = self.timings.get(name, 0.0) + elapsed
         note = self._notes.pop(name, "")
-        self._print(f"{name}{': ' + note if note else ''} ({elapsed:.1f} s)", end="\n")
+        self._print(f"{_shown(name)}{': ' + note if note else ''} ({elapsed:.1f} s)", end="\n")
 
     def count(self, name: str, done: int, total: int) -> None:
         """``done`` of ``total`` items of a step; shown live on a terminal only."""
         if self.live:
-            self._print(f"{name} {done}/{total}", end="")
+            self._print(f"{_shown(name)} {done}/{total}", end="")
 
     def note(self, name: str, text: str) -> None:
-        """A summary printed with the step's closing line, e.g. ``12 rendered, 788 from the cache``."""
+        """A summary (a catalogue text) printed with the step's closing line, e.g. ``12 rendered, 788 cached``."""
         self._notes[name] = text
 
     def _print(self, text: str, end: str) -> None:
@@ -55,3 +58,8 @@ class Progress:
                 return  # counts are for terminals; a log gets the closing line only
             self.stream.write(f"{text}{end}")
         self.stream.flush()
+
+
+def _shown(name: str) -> str:
+    """A step's name as the editor reads it: ``weasyprint wait`` is ``progress.weasyprint_wait``."""
+    return message("progress." + name.replace(" ", "_"))

@@ -86,17 +86,18 @@ def build_site(
         _build(portfolio, root, out, cache_dir, progress or Progress.silent(), offline, on_pages)
     except OSError as error:
         # A full disk, a read-only or vanished folder: the reason and the file, not a traceback.
-        raise BuildError(f"could not write the site ({_reason(error)}") from None
+        reason, target = _reason(error)
+        raise BuildError(message("build.write_failed", reason=reason) + (f": {target}" if target else "")) from None
     log.info("published %s", out)
 
 
-def _reason(error: OSError) -> str:
+def _reason(error: OSError) -> tuple[str, str]:
     """The system's reason and the file it concerns; ``shutil.copytree`` collects one error per file."""
     if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list) and error.args[0]:
         _, target, why = error.args[0][0]
         found = re.search(r"\[Errno \d+\] ([^:]+)", str(why))
-        return f"{found.group(1) if found else why}): {target}"
-    return f"{error.strerror or error})" + (f": {error.filename}" if error.filename else "")
+        return str(found.group(1) if found else why), str(target)
+    return str(error.strerror or error), str(error.filename or "")
 
 
 def _build(portfolio: Portfolio, root: Path, out: Path, cache_dir: Path, progress: Progress, offline: bool,
@@ -131,14 +132,14 @@ def _render(renderer: Renderer, root: Path, docs: Path, progress: Progress) -> N
     with progress.step("render"):
         write_docs_tree(renderer, root, docs)
         portfolio = renderer.portfolio
-        progress.note("render", f"{len(portfolio.cards) * len(portfolio.languages)} card pages")
+        progress.note("render", message("progress.render_note", pages=len(portfolio.cards) * len(portfolio.languages)))
 
 
 def _mkdocs(portfolio: Portfolio, root: Path, docs: Path, stage: Path, work: Path, cache_dir: Path,
             progress: Progress) -> None:  # fmt: skip
     with progress.step("mkdocs"):
         reused = run_mkdocs(portfolio, root, docs, stage, work, cache_dir)
-        progress.note("mkdocs", "unchanged, reused" if reused else "built")
+        progress.note("mkdocs", message("progress.mkdocs_reused" if reused else "progress.mkdocs_built"))
 
 
 def _publish(portfolio: Portfolio, root: Path, stage: Path, offline: bool, progress: Progress,
@@ -335,7 +336,7 @@ def write_admin(portfolio: Portfolio, root: Path, site: Path) -> None:
     for folder, pattern in CMS_SCRIPTS:
         scripts = sorted((NODE_MODULES / folder).glob(pattern))
         if not scripts:
-            raise BuildError(f"the form editor's scripts are missing from {NODE_MODULES / folder}: run `make` (npm ci)")
+            raise BuildError(message("build.no_form_editor_scripts", folder=NODE_MODULES / folder))
         for script in scripts:
             shutil.copy(script, admin / script.name)
     page = string.Template((templates / "index.html").read_text(encoding="utf-8"))
@@ -383,6 +384,20 @@ def _write(target: Path, text: str) -> None:
     target.write_text(text, encoding="utf-8")
 
 
+@contextlib.contextmanager
+def _mkdocs_warnings() -> Iterator[list[str]]:
+    """The warnings MkDocs logs while the block runs (a link to a missing page, a missing anchor)."""
+    found: list[str] = []
+    collector = logging.Handler(logging.WARNING)
+    collector.emit = lambda record: found.append(record.getMessage())  # type: ignore[method-assign]
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collector)
+    try:
+        yield found
+    finally:
+        logger.removeHandler(collector)
+
+
 def run_mkdocs(portfolio: Portfolio, root: Path, docs: Path, site: Path, work: Path, cache_dir: Path) -> bool:
     """Run MkDocs on ``mkdocs.yml``, completed with this build's folders and navigation.
 
@@ -405,10 +420,11 @@ def run_mkdocs(portfolio: Portfolio, root: Path, docs: Path, site: Path, work: P
     config_file = work / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True))
     try:
-        with pages.active(), _theme_compiled_in(cache_dir / "templates"):
+        with pages.active(), _theme_compiled_in(cache_dir / "templates"), _mkdocs_warnings() as warnings:
             build(load_config(str(config_file)))
     except (Abort, ConfigurationError) as error:
-        raise BuildError(f"MkDocs could not build the site: {error}") from None
+        # In strict mode MkDocs only says how many warnings stopped it: the editor needs the warnings.
+        raise BuildError(message("build.mkdocs_failed", reason="; ".join(warnings) or error)) from None
     split_search_index(portfolio, site)
     _keep_only(outputs, cached, site)
     pages.save()

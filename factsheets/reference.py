@@ -75,14 +75,21 @@ def _kind(annotation: Any) -> str:
 
 MESSAGES_START = "<!-- messages: generated from factsheets/locale by `python build.py schema`, do not edit by hand -->"
 MESSAGES_END = "<!-- end of messages -->"
-EDITOR_MESSAGES = ("load.", "yaml.", "check.", "model.", "pdf.", "unconfirmed.", "diff.out_of_date")
+EDITOR_MESSAGES = (
+    "load.", "yaml.", "check.", "model.", "text.", "content.", "pdf.", "unconfirmed.", "diff.out_of_date",
+)  # fmt: skip
 """The catalogue's messages about an editor's files, listed in the guide; {names} stand for what is filled in."""
+MESSAGE_PARTS = {
+    "check.known_fields", "model.in_text", "model.in_text_line", "model.characters", "model.markdown",
+    "text.card_links", "text.page_links", "pdf.what_sheet", "pdf.what_cover", "pdf.what_closing",
+}  # fmt: skip
+"""Pieces the messages are made of (a field list, "the nl text", what a link may be), not messages of their own."""
 
 
 def message_reference(code: str) -> str:
     """Every message ``check`` and the build can give about a card, in language ``code``, as a Markdown list."""
     texts = catalogue(code)
-    chosen = [key for key in catalogue("en") if key.startswith(EDITOR_MESSAGES) and key != "check.known_fields"]
+    chosen = [key for key in catalogue("en") if key.startswith(EDITOR_MESSAGES) and key not in MESSAGE_PARTS]
     return "\n".join(f"- `{key}`: {texts[key].replace('|', '/')}" for key in chosen)
 
 

@@ -27,6 +27,7 @@ from .content import ContentPage
 from .fingerprint import code_fingerprint
 from .history import CardHistory
 from .i18n import Language
+from .messages import message
 from .model import PRECONDITION_GROUPS, Card
 from .problems import BuildError
 from .provenance import unconfirmed_notes
@@ -86,7 +87,7 @@ def inside(base: Path, relative_path: str) -> Path:
     """``base / relative_path``, refusing any path that would leave ``base``."""
     target = (base / relative_path).resolve()
     if not target.is_relative_to(base.resolve()):
-        raise BuildError(f"refusing to write outside the output folder: {relative_path}")
+        raise BuildError(message("build.outside_output", path=relative_path))
     return target
 
 

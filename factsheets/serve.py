@@ -21,7 +21,8 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
-from .messages import message
+from .messages import message, template_problem
+from .pdf import sheets_as_problems
 from .problems import BuildError, InvalidInput
 from .publish import build_site
 from .validate import load_portfolio
@@ -116,13 +117,14 @@ def _rebuild(root: Path, data_dir: Path, out: Path, state: PreviewState) -> None
         print(message("serve.pages_rebuilt", seconds=f"{time.perf_counter() - started:.1f}"), flush=True)
 
     try:
-        build_site(load_portfolio(data_dir, root), root, out, on_pages=pages_ready)
+        with sheets_as_problems(data_dir, root):
+            build_site(load_portfolio(data_dir, root), root, out, on_pages=pages_ready)
     except InvalidInput as invalid:
         _failed(state, [str(problem) for problem in invalid.problems])
     except BuildError as error:
         _failed(state, [str(error)])
     except jinja2.TemplateError as error:  # a template saved half-way: keep serving the last good build
-        _failed(state, [message("serve.template_error", template=getattr(error, "name", "") or "", reason=error)])
+        _failed(state, [template_problem(error, root)])
     else:
         print(message("serve.rebuilt", seconds=f"{time.perf_counter() - started:.1f}"), flush=True)
 

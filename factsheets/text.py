@@ -23,6 +23,8 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 from markupsafe import Markup
 
+from .messages import message, number
+
 # --- characters ------------------------------------------------------------------------------
 
 _FORBIDDEN = re.compile(
@@ -38,8 +40,8 @@ def character_problem(text: str) -> str | None:
     found = _FORBIDDEN.search(text)
     if found is None:
         return None
-    what = "a bidirectional override" if _BIDI.match(found.group()) else "a control character"
-    return f"contains {what} (U+{ord(found.group()):04X}) at character {found.start() + 1}; remove it"
+    key = "text.bidi_override" if _BIDI.match(found.group()) else "text.control_character"
+    return message(key, code=f"{ord(found.group()):04X}", at=found.start() + 1)
 
 
 # --- limits ----------------------------------------------------------------------------------
@@ -69,14 +71,13 @@ class Issue:
 def limit_issues(text: str, max_chars: int) -> list[Issue]:
     """Size and nesting, checked before the text is parsed at all."""
     if len(text) > max_chars:
-        return [Issue(1, 1, f"is {len(text):,} characters long; at most {max_chars:,} are allowed")]
-    for number, line in enumerate(text.split("\n"), start=1):
+        return [Issue(1, 1, message("text.too_long", length=number(len(text)), limit=number(max_chars)))]
+    for line_number, line in enumerate(text.split("\n"), start=1):
         prefix = _NESTING_PREFIX.match(line).group()  # type: ignore[union-attr]
         markers = prefix.count(">") + len(re.findall(r"[-*+]|\d+[.)]", prefix))
         depth = markers + _indent_levels(prefix, markers)
         if depth > MAX_NESTING:
-            message = f"lists and quotes are nested {depth} deep; at most {MAX_NESTING} levels are allowed"
-            return [Issue(number, 1, message)]
+            return [Issue(line_number, 1, message("text.nested_too_deep", depth=depth, limit=MAX_NESTING))]
     return []
 
 
@@ -113,7 +114,8 @@ def relative(target: str, from_page: str) -> str:
     return link + "/" if target.endswith("/") and link != "." else ("./" if link == "." else link)
 
 
-PAGE_LINKS = "use a full web address (https://…), mailto:, or a page of the site such as over.md or projecten/<id>.md"
+PAGE_LINKS = "text.page_links"
+"""The catalogue's text on the links a hand-written page may have (``allowed`` of ``link_issue``)."""
 _FRAGMENT = re.compile(r"[A-Za-z0-9_.:-]*")
 
 
@@ -152,13 +154,17 @@ def within_site_or_absolute(href: str) -> str | None:
 
 
 def link_issue(href: str, rule: LinkRule, allowed: str) -> str | None:
-    """The message for a link ``rule`` refuses; ``allowed`` says what it accepts."""
+    """The message for a link ``rule`` refuses; ``allowed`` is the catalogue's text on what it accepts."""
     if rule(href) is not None:
         return None
-    return f"the link '{href[:80]}' is not allowed: {allowed}"
+    if allowed == PAGE_LINKS and href.partition("#")[0].endswith(".md") and within_site_or_absolute(href):
+        # A link to a page as editors write them, to a page that is not there (misspelt, or unreadable itself).
+        return message("text.no_such_page", link=href[:80])
+    return message("text.link_not_allowed", link=href[:80], allowed=message(allowed))
 
 
-CARD_LINKS = "use a full web address (https://…) or mailto:"
+CARD_LINKS = "text.card_links"
+"""The catalogue's text on the links a card's text may have."""
 
 
 # --- the converter ---------------------------------------------------------------------------
@@ -178,11 +184,8 @@ class _Limits(Treeprocessor):
         for element in root.iter():
             count = element.text.count("[") if element.text else 0
             if count * len(element.text or "") > BRACKET_BUDGET:
-                message = (
-                    f"has {count} '[' in a paragraph of {len(element.text or ''):,} characters; "
-                    "use fewer brackets or split the paragraph"
-                )
-                self.md.issues.append((element.text[:40], message))  # type: ignore[attr-defined]
+                issue = message("text.too_many_brackets", count=number(count), length=number(len(element.text or "")))
+                self.md.issues.append((element.text[:40], issue))  # type: ignore[attr-defined]
                 element.text = AtomicString(element.text)
 
 
@@ -197,7 +200,7 @@ class _Links(Treeprocessor):
                 continue
             written = element.get(attribute, "")
             if element.tag == "img":
-                md.issues.append((written, "images are not allowed; link to the picture instead"))
+                md.issues.append((written, message("text.no_images")))
                 continue
             href = md.link_rule(written)
             if href is None:

@@ -130,7 +130,7 @@ def load_portfolio(
         if not card_files and settings is not None and (data_dir / "cards").is_dir() and not problems:
             cards_dir = display_name(data_dir / "cards", root)
             problems.append(Problem(cards_dir, 1, 1, "", message("check.no_cards")))
-        progress.note("validate", f"{len(cards)} cards")
+        progress.note("validate", message("progress.validate_note", cards=len(cards)))
         portfolio = None if settings is None else Portfolio(settings, tuple(_programme_order([c for c, _ in cards])))
         pages = _validate_pages(sources, portfolio, {Path(d.file).stem for d in documents}, problems)
     if problems or portfolio is None:
@@ -321,6 +321,8 @@ _MESSAGE_OF_KIND = {
 _LIMIT = {"greater_than": "gt", "greater_than_equal": "ge", "less_than_equal": "le"}
 _LENGTH = ("string_too_long", "too_short", "too_long")
 DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
+QUOTED_NUMBER = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
+"""A number in quotes ('2250'): YAML reads it as text."""
 
 
 def _message(kind: str, detail: dict[str, Any]) -> str:
@@ -329,6 +331,8 @@ def _message(kind: str, detail: dict[str, Any]) -> str:
     ctx = detail.get("ctx") or {}
     if kind in ("float_type", "int_type") and isinstance(value, str) and DECIMAL_COMMA.match(value):
         return message("check.decimal_comma", text=value.strip(), point=value.strip().replace(",", "."))
+    if kind in ("float_type", "int_type") and isinstance(value, str) and QUOTED_NUMBER.match(value):
+        return message(f"check.quoted_{kind}", got=got)
     if kind == "dict_type" and isinstance(value, str):
         # A Text field given one text: the pair of languages goes on the lines under it.
         return message("check.text_pair", got=got)

@@ -149,8 +149,8 @@ def test_label_problems_reports_a_missing_label() -> None:
     del labels["timeline"]
     del labels["market.exploration"]
     assert sorted(label_problems(labels)) == [
-        ("market.exploration", "this interface text is missing"),
-        ("timeline", "this interface text is missing"),
+        ("market.exploration", "this interface text is missing: add it under labels, with a text in each language"),
+        ("timeline", "this interface text is missing: add it under labels, with a text in each language"),
     ]
 
 
@@ -159,7 +159,7 @@ def test_label_problems_reports_an_unknown_label_with_the_closest_known_key() ->
     labels["timline"] = labels.pop("timeline")
     problems = dict(label_problems(labels))
     assert problems == {
-        "timeline": "this interface text is missing",
+        "timeline": "this interface text is missing: add it under labels, with a text in each language",
         "timline": "unknown interface text; did you mean 'timeline'?",
     }
 

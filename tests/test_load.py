@@ -80,14 +80,14 @@ def test_a_file_outside_root_keeps_its_own_path(tmp_path):
 
 def test_duplicate_key_names_its_place_and_the_first_line(tmp_path):
     problem = only_problem(tmp_path, "a: 1\nb:\n  c: 1\n  c: 2\n")
-    assert problem == Problem(NAME, 4, 3, "b.c", "duplicate key 'c' (first given on line 3)")
+    assert problem == Problem(NAME, 4, 3, "b.c", "duplicate key 'c' (first given on line 3): keep one of them")
 
 
 def test_every_duplicate_key_is_reported(tmp_path):
     problems = problems_of(tmp_path, "id: a\nkind: x\nid: b\nkind: y\n")
     assert [str(p) for p in problems] == [
-        "data/cards/x.yml:3:1: id: duplicate key 'id' (first given on line 1)",
-        "data/cards/x.yml:4:1: kind: duplicate key 'kind' (first given on line 2)",
+        "data/cards/x.yml:3:1: id: duplicate key 'id' (first given on line 1): keep one of them",
+        "data/cards/x.yml:4:1: kind: duplicate key 'kind' (first given on line 2): keep one of them",
     ]
 
 

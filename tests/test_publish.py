@@ -180,8 +180,8 @@ def test_a_rebuild_with_nothing_changed_reuses_mkdocs_output_and_every_pdf(data,
     stream = io.StringIO()
     build_site(load_portfolio(data, data.parent), data.parent, tmp_path / "second", cache, Progress(stream, live=False))
     log = stream.getvalue()
-    assert "mkdocs: unchanged, reused" in log
-    assert f"pdf: 0 rendered, {documents_rendered_by_a_build(data)} from the cache" in log
+    assert "building the website: unchanged, reused" in log
+    assert f"making the PDFs: 0 laid out, {documents_rendered_by_a_build(data)} from the cache" in log
     assert tree_hashes(tmp_path / "first") == tree_hashes(tmp_path / "second")
 
 
@@ -230,7 +230,7 @@ def test_a_truncated_pdf_in_the_cache_is_rendered_again(data, cache, tmp_path, m
     entry = cached_copy_of(cache, tmp_path / "first" / "pdf" / "alpha.en.pdf")
     entry.write_bytes(entry.read_bytes()[:2000])  # a disk that filled up, a copy cut short
     log = build_and_log(data, tmp_path / "second", cache)
-    assert f"pdf: 1 rendered, {documents_rendered_by_a_build(data) - 1} from the cache" in log
+    assert f"making the PDFs: 1 laid out, {documents_rendered_by_a_build(data) - 1} from the cache" in log
     assert tree_hashes(tmp_path / "second") == tree_hashes(tmp_path / "first")
 
 
@@ -240,7 +240,7 @@ def test_an_altered_file_in_the_cached_site_makes_mkdocs_build_again(data, cache
     (cached_site,) = [path for path in (cache / "site").iterdir() if path.is_dir()]
     (cached_site / "index.html").write_text("<p>altered</p>", encoding="utf-8")
     log = build_and_log(data, tmp_path / "second", cache)
-    assert "mkdocs: built" in log
+    assert "building the website: built anew" in log
     assert tree_hashes(tmp_path / "second") == tree_hashes(tmp_path / "first")
 
 

@@ -113,14 +113,18 @@ def test_wrong_type_names_the_field_and_the_value(data_dir):
 def test_a_quoted_number_is_text_not_a_number(data_dir):
     text = edit(PROGRAMME, "total_meur: 1000", 'total_meur: "1200"')
     assert problems_with(data_dir, text) == [
-        "data/cards/prog.yml:12:15: budget.total_meur: expected a number, got '1200'"
+        "data/cards/prog.yml:12:15: budget.total_meur: expected a number, got '1200': remove the quotes around it"
     ]
 
 
 def test_a_quoted_year_is_not_a_whole_number(data_dir):
     text = edit(PROGRAMME, "start: 2025", "start: '2025'")
     assert problems_with(data_dir, text) == [
-        at("prog.yml", value_of(text, "start: '2025'"), "timeline.start: expected a whole number, got '2025'")
+        at(
+            "prog.yml",
+            value_of(text, "start: '2025'"),
+            "timeline.start: expected a whole number, got '2025': remove the quotes around it",
+        )
     ]
 
 
@@ -465,7 +469,7 @@ def test_problems_in_several_files_come_out_in_one_run_sorted(data_dir):
     assert problems(data_dir) == [
         "data/cards/a.yml:2:11: the file is not UTF-8 (byte 0xe9); save it as UTF-8",
         "data/cards/b.yml:14:30: timeline.end: the end year 2020 is before the start year 2025",
-        "data/cards/c.yml:2:1: id: duplicate key 'id' (first given on line 1)",
+        "data/cards/c.yml:2:1: id: duplicate key 'id' (first given on line 1): keep one of them",
         "data/cards/prog.yml:14:28: shares.rnd: capital + rnd must add up to 100, got 40 + 61 = 101",
         "data/cards/z.yaml:1:1: card files are named <id>.yml (lower-case .yml): rename this file to z.yml, "
         "or move it out of data/cards/",
@@ -497,7 +501,10 @@ def test_a_missing_interface_text_is_reported(data_dir):
     site = site_text(data_dir)
     (data_dir / "site.yml").write_text(edit(site, "  legend: {nl: Legenda, en: Legend}\n", ""), encoding="utf-8")
     row, col = where(site, "labels:\n")
-    assert problems(data_dir) == [f"data/site.yml:{row}:{col}: labels.legend: this interface text is missing"]
+    assert problems(data_dir) == [
+        f"data/site.yml:{row}:{col}: labels.legend: this interface text is missing: add it under labels, "
+        "with a text in each language"
+    ]
 
 
 def test_an_unknown_interface_text_names_the_closest_known_one(data_dir):
