@@ -17,6 +17,7 @@ import signal
 import threading
 import time
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import unquote, urlsplit
 
 import jinja2
@@ -185,6 +186,13 @@ def with_reload_script(html: bytes, version: str) -> bytes:
 
 def _start_server(folder: Path, port: int, state: PreviewState) -> http.server.ThreadingHTTPServer:
     class Handler(http.server.SimpleHTTPRequestHandler):
+        # The form editor reads its config.yml only when it is served as YAML, as static hosts do;
+        # Python guesses types from the machine's mime.types, which may not know .yml.
+        extensions_map: ClassVar[dict[str, str]] = {
+            **http.server.SimpleHTTPRequestHandler.extensions_map,
+            ".yml": "text/yaml",
+        }
+
         def log_message(self, format: str, *args: object) -> None:
             log.debug(format, *args)
 

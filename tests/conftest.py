@@ -16,7 +16,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import yaml
@@ -162,6 +162,11 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path) -> Pat
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".yml": "text/yaml",  # as static hosts serve it
+    }
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 

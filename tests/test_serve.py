@@ -135,6 +135,10 @@ def test_the_script_is_added_by_the_server_not_written_into_the_built_files(prev
     assert missing.value.code == 404
     not_found = missing.value.read().decode()
     assert any(EVENTS_PATH in (script.text or "") for script in scripts(not_found))  # the site's 404 page
+    # The form editor (make serve + make cms-server) reads its configuration only when it is served as YAML.
+    with urllib.request.urlopen(preview.url + "admin/config.yml", timeout=5) as response:
+        assert response.headers["Content-Type"] == "text/yaml"
+        assert b"collections:" in response.read()
 
 
 def test_the_script_goes_before_the_closing_body_tag():
