@@ -386,28 +386,29 @@ def render_pdf(job: Job, base_url: str) -> bytes:
     level (see fit.py), until it fits or reaches the floor; the PDF returned, and cached under the
     job's key, is the one that fits.
     """
-    attempt = Attempt()
-    while True:
-        document = _layout(attempt.html(job.html), base_url)
-        result = measure(document, job.pages)
-        if not result.overflowing:
-            break
-        # Only a sheet's HTML carries the fit class; covers and closing pages are not tightened.
-        following = next_attempt(attempt, result) if FIT_CLASS in job.html else None
-        if following is None:
-            if job.card:
-                raise _overflow(job, document, result)
-            raise _page_overflow(job, result)
-        log.info("pdf: %s does not fit as %s, trying %s", job.name, attempt, following)
-        attempt = following
-    spread(document)
+    # fontTools dates every font it writes: the web fonts WeasyPrint converts while laying out, the subsets it embeds.
     with _fonts_dated(FONTS_EPOCH):
+        attempt = Attempt()
+        while True:
+            document = _layout(attempt.html(job.html), base_url)
+            result = measure(document, job.pages)
+            if not result.overflowing:
+                break
+            # Only a sheet's HTML carries the fit class; covers and closing pages are not tightened.
+            following = next_attempt(attempt, result) if FIT_CLASS in job.html else None
+            if following is None:
+                if job.card:
+                    raise _overflow(job, document, result)
+                raise _page_overflow(job, result)
+            log.info("pdf: %s does not fit as %s, trying %s", job.name, attempt, following)
+            attempt = following
+        spread(document)
         return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 @contextlib.contextmanager
 def _fonts_dated(epoch: str) -> Iterator[None]:
-    """fontTools dates the font subsets it embeds by ``SOURCE_DATE_EPOCH``; set for the writing only."""
+    """fontTools dates the fonts it writes by ``SOURCE_DATE_EPOCH``: set to ``epoch`` for the block only."""
     before = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = epoch
     try:

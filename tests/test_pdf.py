@@ -704,6 +704,20 @@ def test_print_css_edited_between_two_builds_in_one_process_rerenders(warm: Warm
     assert (run.to_render, run.rendered) == (len(RENDERABLE), RENDERABLE)
 
 
+def test_render_pdf_gives_the_same_bytes_whatever_the_source_date_epoch(
+    fixture_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # fontTools dates the fonts it writes while WeasyPrint lays out (web fonts) and writes (subsets).
+    portfolio = load_portfolio(fixture_data, ROOT)
+    card = portfolio.card(FLAGSHIP)
+    job = Job(Renderer(portfolio, ROOT / "templates").sheet_html(card, "en"), pdf_path(card.id, "en"), 1, "sheet")
+    rendered = []
+    for epoch in ("1000000000", "1200000000"):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        rendered.append(render_pdf(job, str(ROOT / "templates" / "print") + "/"))
+    assert rendered[0] == rendered[1]
+
+
 def test_a_sheet_has_the_same_bytes_and_key_whatever_the_builds_date(
     warm: Warm, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
