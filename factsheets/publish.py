@@ -494,9 +494,9 @@ def _previous_output(cache_dir: Path) -> Path | None:
 
 
 def _site_salt(config: dict[str, Any], docs: Path, theme_overrides: Path) -> str:
-    """Everything MkDocs reads but the docs' contents: the configuration (less this build's folders), the
-    names of the docs' files, the theme, the tools' versions and the project's own code (which writes the
-    configuration and the pages)."""
+    """Everything MkDocs reads but the pages' contents: the configuration (less this build's folders), the
+    names of the docs' files, the theme, the stylesheets and scripts, the tools' versions and the project's own
+    code (which writes the configuration and the pages)."""
     from importlib.metadata import version
 
     digest = hashlib.sha256()
@@ -508,6 +508,7 @@ def _site_salt(config: dict[str, Any], docs: Path, theme_overrides: Path) -> str
     digest.update(yaml.safe_dump(stable).encode())
     digest.update("\n".join(sorted(path.relative_to(docs).as_posix() for path in docs.rglob("*"))).encode())
     add_tree(digest, theme_overrides)
+    add_tree(digest, docs / "assets")  # every page carries the CSS it uses (hooks/page_styles.py)
     return digest.hexdigest()
 
 

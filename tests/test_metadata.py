@@ -8,6 +8,7 @@ language searches its own pages with its own stemming.
 from __future__ import annotations
 
 import json
+import re
 import struct
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from test_site import Element, html_files, page_file, parse, url_of
 
 SETTINGS = fixture_settings()
 SITE_URL = SETTINGS["base_url"]
+SITE_PATH = "/" + SITE_URL.split("/", 3)[3]
 LANGUAGES: list[str] = SETTINGS["languages"]
 DEFAULT = LANGUAGES[0]
 LABELS = SETTINGS["labels"]
@@ -260,11 +262,86 @@ def test_every_page_preloads_the_fonts_of_its_text_and_headings(built_site):
         preloads = [link for link in document.find("head").find_all("link") if link.attrs.get("rel") == "preload"]
         fonts = {resolve(url, link.attrs["href"]) for link in preloads if link.attrs.get("as") == "font"}
         assert fonts == {
-            "assets/fonts/source-sans-3-latin-400-normal.woff",
-            "assets/fonts/source-sans-3-latin-700-normal.woff",
+            "assets/fonts/source-sans-3-latin-400-normal.woff2",
+            "assets/fonts/source-sans-3-latin-700-normal.woff2",
         }
         assert all("crossorigin" in link.attrs for link in preloads), url  # fonts are fetched in CORS mode
+        assert all(link.attrs.get("type") == "font/woff2" for link in preloads), url
         assert all((built_site / font).is_file() for font in fonts)
+        # Before anything else in the head but the character set and the viewport: fetched first.
+        first = [element.tag for element in document.find("head").iter() if element.tag in ("link", "style", "script")]
+        assert first[: len(fonts)] == ["link"] * len(fonts), url
+
+
+def page_css(document: Element) -> str:
+    styles = document.find("head").find_all("style")
+    assert len(styles) == 1
+    return styles[0].text()
+
+
+def stylesheet_rules(css: str) -> Iterator[tuple[str, tuple[tuple[str, str, bool], ...]]]:
+    """(selector, declarations) of every style rule, inside @media and @supports too, whitespace as one space."""
+    import tinycss2
+
+    def spaced(tokens: Any) -> str:
+        return " ".join(tinycss2.serialize(tokens).split())
+
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type == "qualified-rule":
+            declarations = tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
+            kept = [each for each in declarations if each.type == "declaration"]
+            yield spaced(rule.prelude), tuple((each.lower_name, spaced(each.value), each.important) for each in kept)
+        elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports") and rule.content:
+            yield from stylesheet_rules(tinycss2.serialize(rule.content))
+
+
+ONLY_CLASSES = re.compile(r"(\.[\w-]+ ?[>+~,]? ?)+")
+"""A selector of classes and combinators only: it matches on a page that has its classes."""
+
+
+def classes_of(selector: str) -> set[str]:
+    return set(re.findall(r"\.(-?[_a-zA-Z][\w-]*)", selector))
+
+
+def test_no_page_links_a_stylesheet_each_carries_the_css_it_uses(built_site):
+    """No render-blocking request: a page's CSS is in its head, and its fonts' addresses lead to the fonts."""
+    from test_site import css_urls, resolve
+
+    for url, document in [*site_pages(built_site), *not_found_pages(built_site)]:
+        stylesheets = [link for link in document.find_all("link") if link.attrs.get("rel") == "stylesheet"]
+        assert stylesheets == [], url
+        css = page_css(document)
+        fonts = [address for address in css_urls(css) if not address.startswith("data:")]
+        assert {address.rsplit("/", 1)[-1] for address in fonts} >= {"source-sans-3-latin-400-normal.woff2"}, url
+        for address in fonts:
+            target = address.removeprefix(SITE_PATH) if address.startswith("/") else resolve(url, address)
+            assert target and (built_site / target).is_file(), f"{url}: {address}"
+
+
+def not_found_pages(site: Path) -> list[tuple[str, Element]]:
+    return [(home_of(code) + "404.html", parse(site / home_of(code) / "404.html")) for code in LANGUAGES]
+
+
+def test_a_pages_css_has_the_project_rules_for_what_is_on_it_and_none_for_what_is_not(built_site):
+    """Every rule of the project's stylesheets whose classes are all on a page is in that page's CSS; a rule of
+    Material's for something no page of this site has (content tabs, code, footnotes, colour palettes) is in none."""
+    project = [
+        rule
+        for name in ("blocks.css", "site.css")
+        for rule in stylesheet_rules((built_site / "assets" / "css" / name).read_text(encoding="utf-8"))
+    ]
+    for url, document in site_pages(built_site):
+        on_page = {name for element in document.iter() for name in element.classes}
+        rules = set(stylesheet_rules(page_css(document)))
+        selectors = {selector for selector, _ in rules}
+        for selector, declarations in project:
+            if ONLY_CLASSES.fullmatch(selector) and classes_of(selector) <= on_page:
+                assert (selector, declarations) in rules, f"{url}: {selector}"
+        absent = ("tabbed-set", "highlighttable", "footnote", "md-banner")
+        assert not any(name in selector for name in absent for selector in selectors), url
+        assert not any("data-md-color-primary=indigo" in selector for selector in selectors), url
+        # The search results are built by Material's script from class names in its code: their rules stay.
+        assert any("md-search-result__item" in selector for selector in selectors), url
 
 
 def test_the_comparison_script_loads_only_on_pages_with_the_comparison_table(built_site):
