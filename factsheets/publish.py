@@ -57,7 +57,7 @@ from .render import (
     theme_safe,
     timeline_scale,
 )
-from .structured import dcat_catalog
+from .structured import catalogue_gaps, dcat_catalog
 from .validate import Portfolio
 
 log = logging.getLogger(__name__)
@@ -114,12 +114,12 @@ def _build(portfolio: Portfolio, root: Path, out: Path, cache_dir: Path, progres
                     _mkdocs(portfolio, root, docs, stage, Path(work), cache_dir, progress)
                     with progress.step("pdf"):
                         pdfs.finish(stage)
-                _publish(portfolio, root, stage, offline, progress, _last_change(renderer))
+                _publish(portfolio, root, stage, offline, progress, renderer)
         else:
             with _staging(out) as stage:
                 _render(renderer, root, docs, progress)
                 _mkdocs(portfolio, root, docs, stage, Path(work), cache_dir, progress)
-                _publish(portfolio, root, stage, offline, progress, _last_change(renderer))
+                _publish(portfolio, root, stage, offline, progress, renderer)
                 _keep_previous_sheets(out, stage)
             on_pages()
             with PdfBuild(renderer, root, cache_dir / "sheets", progress) as pdfs, progress.step("pdf"):
@@ -143,20 +143,19 @@ def _mkdocs(portfolio: Portfolio, root: Path, docs: Path, stage: Path, work: Pat
 
 
 def _publish(portfolio: Portfolio, root: Path, stage: Path, offline: bool, progress: Progress,
-             modified: str | None) -> None:  # fmt: skip
-    """The open data, its catalogue (``modified``: the date of the last change to a card), the form editor and
-    robots.txt; for an ``offline`` copy, links that open from the file system."""
+             renderer: Renderer) -> None:  # fmt: skip
+    """The open data, its catalogue (dated by the cards' first and last commits), the form editor and robots.txt;
+    for an ``offline`` copy, links that open from the file system."""
     with progress.step("publish"):
         write_open_data(portfolio, stage)
-        write_catalog(portfolio, stage, modified)
+        histories = renderer.histories.values()
+        first = min(filter(None, (history.first_committed for history in histories)), default=None)
+        last = max(filter(None, (history.last_changed for history in histories)), default=None)
+        write_catalog(portfolio, stage, modified=last, issued=first)
         write_admin(portfolio, root, stage)
         write_robots_txt(portfolio, stage)
         if offline:
             make_browsable_from_files(stage, urlsplit(portfolio.settings.base_url).path)
-
-
-def _last_change(renderer: Renderer) -> str | None:
-    return max(filter(None, (history.last_changed for history in renderer.histories.values())), default=None)
 
 
 def _keep_previous_sheets(out: Path, stage: Path) -> None:
@@ -643,9 +642,13 @@ def _cards_nav(portfolio: Portfolio, label: str) -> list[dict[str, list[str]]]:
     return [{label: [f"{CARDS_FOLDER}/{card.id}.md" for card in portfolio.cards]}]
 
 
-def write_catalog(portfolio: Portfolio, site: Path, modified: str | None) -> None:
-    """``catalog.jsonld``: the open data described for open-data catalogues (DCAT-AP, structured.dcat_catalog)."""
-    catalog = dcat_catalog(portfolio, modified)
+def write_catalog(portfolio: Portfolio, site: Path, modified: str | None, issued: str | None) -> None:
+    """``catalog.jsonld``: the open data described for open-data catalogues (DCAT-AP-NL, structured.dcat_catalog),
+    with a warning naming what DCAT-AP-NL requires that site.yml does not give yet."""
+    gaps = catalogue_gaps(portfolio.settings.open_data)
+    if gaps:
+        log.warning(message("catalog.incomplete", fields=", ".join(gaps)))
+    catalog = dcat_catalog(portfolio, modified, issued)
     inside(site, "catalog.jsonld").write_text(
         json.dumps(catalog, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

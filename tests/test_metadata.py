@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import fixture_settings, serving
+from conftest import ROOT, fixture_portfolio, fixture_settings, serving
+from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF
 from test_site import Element, html_files, page_file, parse, url_of
 
 SETTINGS = fixture_settings()
@@ -440,22 +442,131 @@ def test_every_card_page_describes_its_project_and_data_in_json_ld(built_site, m
         assert all((built_site / address.removeprefix(SITE_URL)).is_file() for address in downloads)
 
 
-def test_the_open_data_is_described_for_catalogues_in_dcat(built_site, manifest):
-    catalog = json.loads((built_site / "catalog.jsonld").read_text(encoding="utf-8"))
-    assert catalog["@type"] == "dcat:Catalog"
-    assert catalog["@context"]["dcat"] == "http://www.w3.org/ns/dcat#"
-    (dataset,) = catalog["dcat:dataset"]
-    titles = {text["@language"]: text["@value"] for text in dataset["dct:title"]}
-    assert titles == SETTINGS["name"]
-    assert {text["@language"] for text in dataset["dct:description"]} == set(LANGUAGES)
-    assert dataset["dct:publisher"]["foaf:name"] == [{"@value": SETTINGS["publisher"][code], "@language": code}
-                                                      for code in LANGUAGES]  # fmt: skip
-    distributions = {item["dcat:downloadURL"]["@id"]: item["dcat:mediaType"] for item in dataset["dcat:distribution"]}
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+EU = "http://publications.europa.eu/resource/authority/"
+
+
+def catalogue_graph(site: Path) -> Graph:
+    """catalog.jsonld read as RDF by rdflib's JSON-LD parser: what a harvester such as data.overheid.nl sees."""
+    return Graph().parse(data=(site / "catalog.jsonld").read_text(encoding="utf-8"), format="json-ld")
+
+
+def texts_of(graph: Graph, subject: Any, predicate: Any) -> dict[str, str]:
+    return {literal.language: str(literal) for literal in graph.objects(subject, predicate)}
+
+
+def the_dataset(graph: Graph) -> Any:
+    (catalog,) = graph.subjects(RDF.type, DCAT.Catalog)
+    (dataset,) = graph.objects(catalog, DCAT.dataset)
+    assert (dataset, RDF.type, DCAT.Dataset) in graph
+    return dataset
+
+
+def test_the_open_data_is_described_for_catalogues_in_dcat_ap_nl(built_site, manifest):
+    """DCAT-AP-NL 3.0's required properties of a dataset, each from site.yml (its open_data) or the build."""
+    graph = catalogue_graph(built_site)
+    dataset = the_dataset(graph)
+    open_data = SETTINGS["open_data"]
+    assert texts_of(graph, dataset, DCTERMS.title) == SETTINGS["name"]
+    assert set(texts_of(graph, dataset, DCTERMS.description)) == set(LANGUAGES)
+    assert graph.value(dataset, DCTERMS.identifier) == Literal(SITE_URL + "portfolio.json")
+    publisher = graph.value(dataset, DCTERMS.publisher)
+    assert publisher == URIRef(open_data["publisher"])  # the organisation by its TOOI identifier
+    assert texts_of(graph, publisher, FOAF.name) == SETTINGS["publisher"]
+    contact = graph.value(dataset, DCAT.contactPoint)
+    assert (contact, RDF.type, VCARD.Kind) in graph
+    assert texts_of(graph, contact, VCARD.fn) == open_data["contact_point"]["name"]
+    assert graph.value(contact, VCARD.hasEmail) == URIRef("mailto:" + open_data["contact_point"]["email"])
+    assert set(graph.objects(dataset, DCAT.theme)) == {
+        URIRef(EU + "data-theme/" + theme) for theme in open_data["themes"]
+    }
+    assert set(graph.objects(dataset, DCTERMS.language)) == {URIRef(EU + "language/" + code) for code in ("NLD", "ENG")}
+    assert graph.value(dataset, DCTERMS.accessRights) == URIRef(EU + "access-right/PUBLIC")
+    items = list(graph.objects(dataset, DCAT.distribution))
+    distributions = {graph.value(item, DCAT.downloadURL): graph.value(item, DCAT.mediaType) for item in items}
     expected = {SITE_URL + "portfolio.json": "application/json", SITE_URL + "portfolio.csv": "text/csv"}
     expected |= {SITE_URL + manifest["booklet"][code]: "application/pdf" for code in LANGUAGES}
-    assert distributions == expected
-    assert all((built_site / address.removeprefix(SITE_URL)).is_file() for address in distributions)
-    assert "dct:modified" not in dataset  # the fixture is not in git: no date of its last change
+    assert {str(url): str(media) for url, media in distributions.items()} == expected
+    assert all((built_site / str(address).removeprefix(SITE_URL)).is_file() for address in distributions)
+    for item in items:
+        assert graph.value(item, DCTERMS.license) == URIRef(open_data["licence"]), item
+    # The fixture is not in git and its site.yml gives no day of publication: no dates (tests/test_history.py).
+    assert graph.value(dataset, DCTERMS.issued) is None and graph.value(dataset, DCTERMS.modified) is None
+
+
+def test_a_day_of_publication_in_site_yml_is_the_datasets_issue_date(tmp_path):
+    from factsheets.structured import dcat_catalog
+    from factsheets.validate import load_portfolio
+
+    data = fixture_portfolio(tmp_path / "data")
+    site_yml = data / "site.yml"
+    site_yml.write_text(site_yml.read_text(encoding="utf-8").replace("  themes:", "  issued: 2026-02-01\n  themes:"))
+    catalog = dcat_catalog(load_portfolio(data, ROOT), modified="2026-05-02", issued="2026-01-10")
+    graph = Graph().parse(data=json.dumps(catalog), format="json-ld")
+    dataset = the_dataset(graph)
+    assert graph.value(dataset, DCTERMS.issued) == Literal("2026-02-01", datatype=XSD.date)  # not the first commit's
+    assert graph.value(dataset, DCTERMS.modified) == Literal("2026-05-02", datatype=XSD.date)
+
+
+def without_open_data(data: Path) -> Path:
+    site_yml = data / "site.yml"
+    text = site_yml.read_text(encoding="utf-8")
+    start = text.index("open_data:  #")
+    end = text.index("\n", text.index("  themes:", start)) + 1
+    site_yml.write_text(text[:start] + text[end:], encoding="utf-8")
+    return site_yml
+
+
+def test_a_catalogue_without_open_data_leaves_out_what_it_does_not_know_and_check_names_it(tmp_path):
+    from factsheets.structured import dcat_catalog
+    from factsheets.validate import load_portfolio
+
+    data = fixture_portfolio(tmp_path / "data")
+    without_open_data(data)
+    graph = Graph().parse(data=json.dumps(dcat_catalog(load_portfolio(data, ROOT), None, None)), format="json-ld")
+    dataset = the_dataset(graph)
+    publisher = graph.value(dataset, DCTERMS.publisher)
+    assert isinstance(publisher, BNode)  # named, no organisation invented for it
+    assert texts_of(graph, publisher, FOAF.name) == SETTINGS["publisher"]
+    for absent in (DCAT.contactPoint, DCAT.theme):
+        assert graph.value(dataset, absent) is None
+    assert not list(graph.triples((None, DCTERMS.license, None)))
+
+    result = run_check(data)
+    assert result.returncode == 0, result.stderr
+    fields = ("open_data.publisher", "open_data.contact_point", "open_data.licence", "open_data.themes")
+    assert [line.split(": ")[1] for line in result.stderr.splitlines()] == list(fields)
+    assert all(re.match(r"^\S*site\.yml:\d+:\d+: ", line) for line in result.stderr.splitlines()), result.stderr
+
+
+def run_check(data: Path) -> Any:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "build.py", "check", "--data", str(data)]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=120)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("publisher", "https://example.org/ministerie", "expected the organisation's TOOI identifier, such as"),
+        ("licence", "CC-BY", "expected a licence from the EU's licence list, such as"),
+        ("themes", "[HEALTH]", "expected 'AGRI', 'ECON'"),
+    ],
+)
+def test_a_wrong_open_data_field_is_named_at_its_place_in_site_yml(tmp_path, field, value, expected):
+    data = fixture_portfolio(tmp_path / "data")
+    site_yml = data / "site.yml"
+    lines = site_yml.read_text(encoding="utf-8").splitlines()
+    row = next(number for number, line in enumerate(lines, 1) if line.startswith(f"  {field}:"))
+    lines[row - 1] = f"  {field}: {value}"
+    site_yml.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_check(data)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    (problem,) = [line for line in result.stderr.splitlines() if f"open_data.{field}" in line]
+    assert re.match(rf"^.*site\.yml:{row}:\d+: open_data\.{field}(\.0)?: {re.escape(expected)}", problem), problem
 
 
 # --- search per language -----------------------------------------------------------------------------------
