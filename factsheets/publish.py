@@ -155,6 +155,7 @@ def _publish(portfolio: Portfolio, root: Path, stage: Path, offline: bool, progr
         write_admin(portfolio, root, stage)
         write_robots_txt(portfolio, stage)
         if offline:
+            make_search_work_from_files(portfolio, root, stage)
             make_browsable_from_files(stage, urlsplit(portfolio.settings.base_url).path)
 
 
@@ -184,6 +185,50 @@ _LOCAL_LINK = re.compile(r'(\s(?:href|src)=")([^"#?:]*)(?=["#?])')
 """A link within the site in a page: no scheme, up to its fragment or query."""
 
 
+SEARCH_FROM_FILES = "assets/javascripts/workers/search-from-files.js"
+_MATERIALS_SCRIPT = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"')
+_SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
+
+
+def make_search_work_from_files(portfolio: Portfolio, root: Path, site: Path) -> None:
+    """Material's search in a copy opened from the file system, where a page may fetch no file and start no
+    worker from one: each language's index also as a script (``search/search_index.js``, which Material loads
+    there instead), with its results' links to ``index.html`` files, and the search worker's scripts joined into
+    one text that ``templates/offline/search-from-files.js`` starts the worker from, loaded before Material's."""
+    for code in portfolio.languages:
+        folder = inside(site, f"{language_prefix(portfolio, code)}search")
+        index = json.loads((folder / "search_index.json").read_text(encoding="utf-8"))
+        for doc in index["docs"]:
+            doc["location"] = _file_location(doc["location"])
+        text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+        (folder / "search_index.json").write_text(text, encoding="utf-8")
+        (folder / "search_index.js").write_text(f"var __index = {text};\n", encoding="utf-8")
+    worker = json.dumps(_search_worker_text(portfolio, site / "assets" / "javascripts"))
+    starter = (root / "templates" / "offline" / "search-from-files.js").read_text(encoding="utf-8")
+    inside(site, SEARCH_FROM_FILES).write_text(f"var __searchWorker = {worker};\n{starter}", encoding="utf-8")
+
+
+def _search_worker_text(portfolio: Portfolio, scripts: Path) -> str:
+    """Our search worker, Material's, and Lunr's support for the site's languages, as one script that imports
+    nothing (what each would import is in it)."""
+    lunr = scripts / "lunr" / "min"
+    languages = [lunr / f"lunr.{code}.min.js" for code in portfolio.languages]
+    parts = [
+        scripts / "workers" / "search-in-language.js",
+        *sorted((scripts / "workers").glob("search.*.min.js")),
+        lunr / "lunr.stemmer.support.min.js",
+        *(path for path in languages if path.is_file()),
+    ]
+    texts = [_SOURCE_MAP.sub("", part.read_text(encoding="utf-8")) for part in parts]
+    return "self.importScripts = function () {};  // what the scripts import is joined in below\n" + "\n;\n".join(texts)
+
+
+def _file_location(location: str) -> str:
+    """A search result's page as a file: ``projecten/x/#a`` -> ``projecten/x/index.html#a``."""
+    path, hash_mark, fragment = location.partition("#")
+    return (path + "index.html" if path.endswith("/") or not path else path) + hash_mark + fragment
+
+
 def make_browsable_from_files(site: Path, site_path: str) -> None:
     """Make the site open from the file system, where no server answers a folder with its index page.
 
@@ -195,7 +240,13 @@ def make_browsable_from_files(site: Path, site_path: str) -> None:
         folder = page.parent.relative_to(site).as_posix()
         text = page.read_text(encoding="utf-8")
         relink = functools.partial(_file_link, folder=folder, site_path=site_path)
-        page.write_text(_LOCAL_LINK.sub(relink, text), encoding="utf-8")
+        page.write_text(_LOCAL_LINK.sub(relink, _with_search_from_files(text, folder)), encoding="utf-8")
+
+
+def _with_search_from_files(page: str, folder: str) -> str:
+    """The page with search-from-files.js loaded before Material's script, if it has Material's script."""
+    script = f'<script src="{posixpath.relpath(SEARCH_FROM_FILES, folder)}" defer></script>'
+    return _MATERIALS_SCRIPT.sub(lambda found: script + found.group(0), page, count=1)
 
 
 def _file_link(match: re.Match[str], folder: str, site_path: str) -> str:
