@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import struct
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -176,10 +175,12 @@ def test_every_pages_language_twins_are_absolute_with_x_default(built_site, mani
 # --- link previews ------------------------------------------------------------------------------------------
 
 
-def png_size(path: Path) -> tuple[int, int]:
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
-    return struct.unpack(">II", data[16:24])
+def jpeg_size(path: Path) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(path) as image:
+        assert image.format == "JPEG", f"{path} is not a JPEG"
+        return image.size
 
 
 def test_every_page_has_open_graph_and_twitter_tags_in_its_language(built_site):
@@ -200,9 +201,10 @@ def test_every_card_page_shares_its_sheet_as_a_picture(built_site, manifest):
         document = parse(page_file(built_site, entry["urls"][code]["page"]))
         image = one_meta(document, "og:image")
         assert image == one_meta(document, "twitter:image")
-        assert image.startswith(SITE_URL) and image.endswith(".png")
+        assert image.startswith(SITE_URL) and image.endswith(".jpg")
+        assert one_meta(document, "og:image:type") == "image/jpeg"
         path = built_site / image.removeprefix(SITE_URL)
-        width, height = png_size(path)
+        width, height = jpeg_size(path)
         assert (one_meta(document, "og:image:width"), one_meta(document, "og:image:height")) == (
             str(width),
             str(height),
@@ -215,15 +217,25 @@ def test_every_card_page_shares_its_sheet_as_a_picture(built_site, manifest):
 def test_the_share_picture_is_the_sheets_page(built_site, manifest, tmp_path):
     import subprocess
 
-    entry = next(entry for entry in manifest["cards"] if entry["id"] == "alpha")
-    pdf = built_site / entry["urls"]["nl"]["pdf"]
-    image = built_site / entry["urls"]["nl"]["pdf"].replace(".pdf", ".png")
-    # The sheet drawn again, independently and small, must look like the share picture made small.
-    subprocess.run(["pdftoppm", "-png", "-singlefile", "-scale-to-x", "60", "-scale-to-y", "42", pdf, tmp_path / "a"],
-                   check=True)  # fmt: skip
-    subprocess.run(["pdftoppm", "-png", "-singlefile", "-scale-to-x", "1200", "-scale-to-y", "848", pdf,
-                    tmp_path / "b"], check=True)  # fmt: skip
-    assert image.read_bytes() == (tmp_path / "b.png").read_bytes()
+    from PIL import Image, ImageChops, ImageStat
+
+    alpha, beta = (next(entry for entry in manifest["cards"] if entry["id"] == name) for name in ("alpha", "beta"))
+
+    def drawn(entry: dict[str, Any]) -> Path:
+        """The sheet drawn again, independently, as a PNG (no JPEG's loss) of the picture's size."""
+        pdf = built_site / entry["urls"]["nl"]["pdf"]
+        size = ["-scale-to-x", "1200", "-scale-to-y", "848"]
+        subprocess.run(["pdftoppm", "-png", "-singlefile", *size, pdf, tmp_path / entry["id"]], check=True)
+        return tmp_path / f"{entry['id']}.png"
+
+    def difference(picture: Path, other: Path) -> float:
+        """The mean difference of the two pictures' pixels, out of 255 per colour."""
+        with Image.open(picture) as first, Image.open(other) as second:
+            return max(ImageStat.Stat(ImageChops.difference(first.convert("RGB"), second.convert("RGB"))).mean)
+
+    picture = built_site / alpha["urls"]["nl"]["pdf"].replace(".pdf", ".jpg")
+    assert difference(picture, drawn(alpha)) < 3  # the same page, JPEG-compressed
+    assert difference(picture, drawn(beta)) > 10  # another card's sheet differs far more: the check can fail
 
 
 # --- files for search engines and browsers -----------------------------------------------------------------
