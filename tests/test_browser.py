@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 import axe_playwright_python
 import pytest
-from conftest import EPOCH, fixture_settings, serving, three_domain_project
+from conftest import build_three_domains, fixture_settings, serving
+from test_site import page_file
 from test_site import page_file
 
 pytestmark = pytest.mark.browser
@@ -269,15 +270,7 @@ def test_the_comparison_table_sorts_by_size_and_by_name(page, base_url, manifest
 @pytest.fixture(scope="module")
 def offline_site(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path) -> Path:
     """The three-domain portfolio built as ``build.py --offline`` builds it (its sheets from the session's cache)."""
-    from factsheets.publish import build_site
-    from factsheets.validate import load_portfolio
-
-    project = three_domain_project(tmp_path_factory.mktemp("offline-project"))
-    out = tmp_path_factory.mktemp("offline") / "site"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        build_site(load_portfolio(project / "data", project), project, out, pdf_cache, offline=True)
-    return out
+    return build_three_domains(tmp_path_factory, pdf_cache, offline=True)
 
 
 @pytest.mark.parametrize(("code", "word"), [("nl", "zonnebloemnetwerken"), ("en", "laboratory")])
