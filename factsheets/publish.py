@@ -558,7 +558,7 @@ def _site_salt(config: dict[str, Any], docs: Path, theme_overrides: Path) -> str
     digest.update(yaml.safe_dump(stable).encode())
     digest.update("\n".join(sorted(path.relative_to(docs).as_posix() for path in docs.rglob("*"))).encode())
     add_tree(digest, theme_overrides)
-    add_tree(digest, docs / "assets")  # every page carries the CSS it uses (hooks/page_styles.py)
+    add_tree(digest, docs / "assets")  # every page carries the CSS it uses (factsheets/page_styles.py)
     return digest.hexdigest()
 
 

@@ -335,7 +335,7 @@ def computed_styles(page: Any, url: str) -> list[str]:
 
 @pytest.mark.parametrize("width", [375, 1280])
 def test_every_element_looks_as_it_would_with_every_stylesheet(browser, base_url, built_site, manifest, width):
-    """The rules a page's CSS leaves out (hooks/page_styles.py) are the ones that style nothing on it: each
+    """The rules a page's CSS leaves out (factsheets/page_styles.py) are the ones that style nothing on it: each
     element's computed style is the same as with Material's and the project's whole stylesheets linked."""
     card_page = manifest["cards"][0]["urls"]["nl"]["page"]
     context = browser.new_context(viewport={"width": width, "height": 900})
