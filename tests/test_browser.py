@@ -12,7 +12,6 @@ import axe_playwright_python
 import pytest
 from conftest import build_three_domains, fixture_settings, serving
 from test_site import page_file
-from test_site import page_file
 
 pytestmark = pytest.mark.browser
 
