@@ -23,6 +23,7 @@ from .problems import BuildError, InvalidInput
 from .progress import Progress
 from .reference import update_guide
 from .schema import card_schema_json
+from .structured import catalogue_problems
 from .validate import Portfolio, load_portfolio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -274,8 +275,13 @@ def _check(data_dir: Path, args: argparse.Namespace) -> int:
     portfolio = load_portfolio(data_dir, ROOT)
     # The form editor rewrites a card whole: cards written its way keep its diffs to the fields it changed.
     # A card written otherwise is still a valid card (a new one from `new`, an edit on GitHub's web page):
-    # a warning with the command that rewrites it, not an error that blocks the editor's change.
-    for problem in formatting_problems(data_dir / "cards", ROOT):
+    # a warning with the command that rewrites it, not an error that blocks the editor's change. So is what the
+    # open data's catalogue entry still lacks (site.yml's open_data).
+    warnings = [
+        *formatting_problems(data_dir / "cards", ROOT),
+        *catalogue_problems(portfolio.settings.open_data, data_dir / "site.yml", ROOT),
+    ]
+    for problem in warnings:
         print(problem.as_github_annotation("warning") if args.format == "github" else problem, file=sys.stderr)
     if args.sheets:
         _check_sheets(portfolio, data_dir, args)

@@ -48,6 +48,7 @@ class Change:
 class CardHistory:
     last_changed: str | None = None  # the date of the last commit that changed the card's file
     changes: tuple[Change, ...] = ()  # newest first
+    first_committed: str | None = None  # the date of the first commit of the card's file
 
 
 def card_histories(root: Path, card_ids: list[str]) -> dict[str, CardHistory]:
@@ -62,7 +63,8 @@ def card_histories(root: Path, card_ids: list[str]) -> dict[str, CardHistory]:
         dated = commits.get(_card_file(card_id), [])
         texts = [(date, versions.get((card_id, sha))) for sha, date in reversed(dated)]  # oldest first
         newest_first = [change for commit in reversed(list(_changes(texts))) for change in commit]
-        histories[card_id] = CardHistory(dated[0][1] if dated else None, tuple(newest_first))
+        first, last = (dated[-1][1], dated[0][1]) if dated else (None, None)
+        histories[card_id] = CardHistory(last, tuple(newest_first), first)
     return histories
 
 

@@ -27,6 +27,7 @@ from pydantic import (
     ValidationInfo,
     WithJsonSchema,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -467,6 +468,70 @@ class Card(Strict):
         return parent
 
 
+TOOI_ORGANISATION = re.compile(r"https://identifier\.overheid\.nl/tooi/id/[a-z0-9_]+/[a-z0-9_]+")
+EU_LICENCE = re.compile(r"http://publications\.europa\.eu/resource/authority/licence/[A-Z0-9_.-]+")
+E_MAIL = re.compile(r"[^@\s<>\"'()\[\]:;,]+@[a-z0-9-]+(\.[a-z0-9-]+)+", re.IGNORECASE)
+DataTheme = Literal["AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "INTR", "JUST", "OP_DATPRO", "REGI", "SOCI",
+                    "TECH", "TRAN"]  # fmt: skip
+"""The EU's data themes (publications.europa.eu/resource/authority/data-theme), which DCAT-AP-NL 3.0 requires."""
+
+
+def _check_pattern(kind: str, pattern: re.Pattern[str]) -> Any:
+    def check(value: str) -> str:
+        if not pattern.fullmatch(value):
+            raise PydanticCustomError(kind, "expected {example}", {"example": _EXAMPLES[kind]})
+        return value
+
+    return AfterValidator(check)
+
+
+_EXAMPLES = {
+    "tooi_organisation": "https://identifier.overheid.nl/tooi/id/ministerie/mnre1025",
+    "eu_licence": "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0",
+    "e_mail": "opendata@example.org",
+}
+
+
+class ContactPoint(Strict):
+    """Who answers questions about the open data: a name and an e-mail address or a web page (or both)."""
+
+    name: Text = Field(description="The contact's name. Example: {nl: Team open data, en: Open data team}")
+    email: Annotated[str, _check_pattern("e_mail", E_MAIL)] | None = Field(
+        None, description="An e-mail address. Example: opendata@example.org"
+    )
+    url: WebAddress | None = Field(
+        None, description="A contact page, http(s) only. Example: https://example.org/contact"
+    )
+
+    @model_validator(mode="after")
+    def _email_or_url(self) -> ContactPoint:
+        if self.email is None and self.url is None:
+            raise PydanticCustomError("contact", "give an email or a url (or both) to reach the contact", {})
+        return self
+
+
+class OpenData(Strict):
+    """How the open data (portfolio.json, portfolio.csv) is described to open-data catalogues (DCAT-AP-NL 3.0).
+
+    Every field may be left out until it is known; the build then leaves it out of catalog.jsonld and says so."""
+
+    publisher: Annotated[str, _check_pattern("tooi_organisation", TOOI_ORGANISATION)] | None = Field(
+        None,
+        description="The publishing organisation's TOOI identifier, from the government's organisation lists. "
+        "Example: https://identifier.overheid.nl/tooi/id/ministerie/mnre1025",
+    )
+    contact_point: ContactPoint | None = Field(None, description="Who answers questions about the data.")
+    licence: Annotated[str, _check_pattern("eu_licence", EU_LICENCE)] | None = Field(
+        None,
+        description="The data's licence from the EU's licence list. "
+        "Example: http://publications.europa.eu/resource/authority/licence/CC0",
+    )
+    themes: list[DataTheme] = Field(
+        default_factory=list, max_length=14, description="The data's themes from the EU's list. Example: [ECON, HEAL]"
+    )
+    issued: SourceDate | None = Field(None, description="The day the data was first published. Example: 2026-01-15")
+
+
 LABEL_HELP = "A text per language for the interface, e.g. {nl: Tijdlijn, en: Timeline}"
 
 
@@ -481,6 +546,7 @@ class SiteSettings(Strict):
     description: Text = Field(description="One sentence about the portfolio, for the home page and search engines.")
     publisher: Text = Field(description="Who publishes the portfolio.")
     base_url: BaseUrl = Field(description="The public address of the site, ending in /. Example: https://…/")
+    open_data: OpenData = Field(default_factory=OpenData, description="The open data's catalogue entry (DCAT-AP-NL).")
     labels: dict[str, Text] = Field(description=LABEL_HELP)
 
     @field_validator("base_url")

@@ -57,7 +57,7 @@ from .render import (
     theme_safe,
     timeline_scale,
 )
-from .structured import dcat_catalog
+from .structured import catalogue_gaps, dcat_catalog
 from .validate import Portfolio
 
 log = logging.getLogger(__name__)
@@ -114,12 +114,12 @@ def _build(portfolio: Portfolio, root: Path, out: Path, cache_dir: Path, progres
                     _mkdocs(portfolio, root, docs, stage, Path(work), cache_dir, progress)
                     with progress.step("pdf"):
                         pdfs.finish(stage)
-                _publish(portfolio, root, stage, offline, progress, _last_change(renderer))
+                _publish(portfolio, root, stage, offline, progress, renderer)
         else:
             with _staging(out) as stage:
                 _render(renderer, root, docs, progress)
                 _mkdocs(portfolio, root, docs, stage, Path(work), cache_dir, progress)
-                _publish(portfolio, root, stage, offline, progress, _last_change(renderer))
+                _publish(portfolio, root, stage, offline, progress, renderer)
                 _keep_previous_sheets(out, stage)
             on_pages()
             with PdfBuild(renderer, root, cache_dir / "sheets", progress) as pdfs, progress.step("pdf"):
@@ -143,20 +143,20 @@ def _mkdocs(portfolio: Portfolio, root: Path, docs: Path, stage: Path, work: Pat
 
 
 def _publish(portfolio: Portfolio, root: Path, stage: Path, offline: bool, progress: Progress,
-             modified: str | None) -> None:  # fmt: skip
-    """The open data, its catalogue (``modified``: the date of the last change to a card), the form editor and
-    robots.txt; for an ``offline`` copy, links that open from the file system."""
+             renderer: Renderer) -> None:  # fmt: skip
+    """The open data, its catalogue (dated by the cards' first and last commits), the form editor and robots.txt;
+    for an ``offline`` copy, links that open from the file system."""
     with progress.step("publish"):
         write_open_data(portfolio, stage)
-        write_catalog(portfolio, stage, modified)
+        histories = renderer.histories.values()
+        first = min(filter(None, (history.first_committed for history in histories)), default=None)
+        last = max(filter(None, (history.last_changed for history in histories)), default=None)
+        write_catalog(portfolio, stage, modified=last, issued=first)
         write_admin(portfolio, root, stage)
         write_robots_txt(portfolio, stage)
         if offline:
+            make_search_work_from_files(portfolio, root, stage)
             make_browsable_from_files(stage, urlsplit(portfolio.settings.base_url).path)
-
-
-def _last_change(renderer: Renderer) -> str | None:
-    return max(filter(None, (history.last_changed for history in renderer.histories.values())), default=None)
 
 
 def _keep_previous_sheets(out: Path, stage: Path) -> None:
@@ -185,6 +185,50 @@ _LOCAL_LINK = re.compile(r'(\s(?:href|src)=")([^"#?:]*)(?=["#?])')
 """A link within the site in a page: no scheme, up to its fragment or query."""
 
 
+SEARCH_FROM_FILES = "assets/javascripts/workers/search-from-files.js"
+_MATERIALS_SCRIPT = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"')
+_SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
+
+
+def make_search_work_from_files(portfolio: Portfolio, root: Path, site: Path) -> None:
+    """Material's search in a copy opened from the file system, where a page may fetch no file and start no
+    worker from one: each language's index also as a script (``search/search_index.js``, which Material loads
+    there instead), with its results' links to ``index.html`` files, and the search worker's scripts joined into
+    one text that ``templates/offline/search-from-files.js`` starts the worker from, loaded before Material's."""
+    for code in portfolio.languages:
+        folder = inside(site, f"{language_prefix(portfolio, code)}search")
+        index = json.loads((folder / "search_index.json").read_text(encoding="utf-8"))
+        for doc in index["docs"]:
+            doc["location"] = _file_location(doc["location"])
+        text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+        (folder / "search_index.json").write_text(text, encoding="utf-8")
+        (folder / "search_index.js").write_text(f"var __index = {text};\n", encoding="utf-8")
+    worker = json.dumps(_search_worker_text(portfolio, site / "assets" / "javascripts"))
+    starter = (root / "templates" / "offline" / "search-from-files.js").read_text(encoding="utf-8")
+    inside(site, SEARCH_FROM_FILES).write_text(f"var __searchWorker = {worker};\n{starter}", encoding="utf-8")
+
+
+def _search_worker_text(portfolio: Portfolio, scripts: Path) -> str:
+    """Our search worker, Material's, and Lunr's support for the site's languages, as one script that imports
+    nothing (what each would import is in it)."""
+    lunr = scripts / "lunr" / "min"
+    languages = [lunr / f"lunr.{code}.min.js" for code in portfolio.languages]
+    parts = [
+        scripts / "workers" / "search-in-language.js",
+        *sorted((scripts / "workers").glob("search.*.min.js")),
+        lunr / "lunr.stemmer.support.min.js",
+        *(path for path in languages if path.is_file()),
+    ]
+    texts = [_SOURCE_MAP.sub("", part.read_text(encoding="utf-8")) for part in parts]
+    return "self.importScripts = function () {};  // what the scripts import is joined in below\n" + "\n;\n".join(texts)
+
+
+def _file_location(location: str) -> str:
+    """A search result's page as a file: ``projecten/x/#a`` -> ``projecten/x/index.html#a``."""
+    path, hash_mark, fragment = location.partition("#")
+    return (path + "index.html" if path.endswith("/") or not path else path) + hash_mark + fragment
+
+
 def make_browsable_from_files(site: Path, site_path: str) -> None:
     """Make the site open from the file system, where no server answers a folder with its index page.
 
@@ -196,7 +240,13 @@ def make_browsable_from_files(site: Path, site_path: str) -> None:
         folder = page.parent.relative_to(site).as_posix()
         text = page.read_text(encoding="utf-8")
         relink = functools.partial(_file_link, folder=folder, site_path=site_path)
-        page.write_text(_LOCAL_LINK.sub(relink, text), encoding="utf-8")
+        page.write_text(_LOCAL_LINK.sub(relink, _with_search_from_files(text, folder)), encoding="utf-8")
+
+
+def _with_search_from_files(page: str, folder: str) -> str:
+    """The page with search-from-files.js loaded before Material's script, if it has Material's script."""
+    script = f'<script src="{posixpath.relpath(SEARCH_FROM_FILES, folder)}" defer></script>'
+    return _MATERIALS_SCRIPT.sub(lambda found: script + found.group(0), page, count=1)
 
 
 def _file_link(match: re.Match[str], folder: str, site_path: str) -> str:
@@ -494,9 +544,9 @@ def _previous_output(cache_dir: Path) -> Path | None:
 
 
 def _site_salt(config: dict[str, Any], docs: Path, theme_overrides: Path) -> str:
-    """Everything MkDocs reads but the docs' contents: the configuration (less this build's folders), the
-    names of the docs' files, the theme, the tools' versions and the project's own code (which writes the
-    configuration and the pages)."""
+    """Everything MkDocs reads but the pages' contents: the configuration (less this build's folders), the
+    names of the docs' files, the theme, the stylesheets and scripts, the tools' versions and the project's own
+    code (which writes the configuration and the pages)."""
     from importlib.metadata import version
 
     digest = hashlib.sha256()
@@ -508,6 +558,7 @@ def _site_salt(config: dict[str, Any], docs: Path, theme_overrides: Path) -> str
     digest.update(yaml.safe_dump(stable).encode())
     digest.update("\n".join(sorted(path.relative_to(docs).as_posix() for path in docs.rglob("*"))).encode())
     add_tree(digest, theme_overrides)
+    add_tree(digest, docs / "assets")  # every page carries the CSS it uses (factsheets/page_styles.py)
     return digest.hexdigest()
 
 
@@ -642,9 +693,13 @@ def _cards_nav(portfolio: Portfolio, label: str) -> list[dict[str, list[str]]]:
     return [{label: [f"{CARDS_FOLDER}/{card.id}.md" for card in portfolio.cards]}]
 
 
-def write_catalog(portfolio: Portfolio, site: Path, modified: str | None) -> None:
-    """``catalog.jsonld``: the open data described for open-data catalogues (DCAT-AP, structured.dcat_catalog)."""
-    catalog = dcat_catalog(portfolio, modified)
+def write_catalog(portfolio: Portfolio, site: Path, modified: str | None, issued: str | None) -> None:
+    """``catalog.jsonld``: the open data described for open-data catalogues (DCAT-AP-NL, structured.dcat_catalog),
+    with a warning naming what DCAT-AP-NL requires that site.yml does not give yet."""
+    gaps = catalogue_gaps(portfolio.settings.open_data)
+    if gaps:
+        log.warning(message("catalog.incomplete", fields=", ".join(gaps)))
+    catalog = dcat_catalog(portfolio, modified, issued)
     inside(site, "catalog.jsonld").write_text(
         json.dumps(catalog, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

@@ -79,8 +79,8 @@ SHARE_IMAGE_SIZE = (1200, 848)
 
 
 def share_image_path(card_id: str, code: str) -> str:
-    """The card's picture for link previews (Open Graph): its sheet's page as a PNG, beside the PDF."""
-    return f"{PDF_FOLDER}/{card_id}.{code}.png"
+    """The card's picture for link previews (Open Graph): its sheet's page as a JPEG, beside the PDF."""
+    return f"{PDF_FOLDER}/{card_id}.{code}.jpg"
 
 
 def inside(base: Path, relative_path: str) -> Path:

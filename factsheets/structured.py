@@ -2,22 +2,31 @@
 
 Search engines read a card page's JSON-LD (the project with its funding, amount and years; its data as a
 Dataset with downloads); open-data catalogues such as data.overheid.nl harvest ``catalog.jsonld``, the
-DCAT-AP description of ``portfolio.json`` and ``portfolio.csv``. Both state only what the cards and
-``site.yml`` say.
+DCAT-AP-NL 3.0 description of ``portfolio.json`` and ``portfolio.csv``. Both state only what the cards, git and
+``site.yml`` say: what DCAT-AP-NL requires and site.yml does not give yet (its ``open_data``: the publisher's
+TOOI identifier, a contact point, the licence, the themes) is left out, and ``catalogue_gaps`` names it, for
+``check`` and the build to say.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from .history import CardHistory
-from .model import Card
+from .load import load_yaml
+from .messages import message
+from .model import Card, ContactPoint, OpenData
+from .problems import InvalidInput, Problem
 from .render import booklet_path, page_url, pdf_path, plain_text
 from .validate import Portfolio
 
 SCHEMA = "https://schema.org"
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+EU_DATA_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
+EU_PUBLIC_ACCESS = "http://publications.europa.eu/resource/authority/access-right/PUBLIC"
+"""The open data is on the public website: open to everyone, as DCAT-AP-NL's access rights must say."""
 LANGUAGE_CODES = {"nl": "NLD", "en": "ENG", "de": "DEU", "fr": "FRA", "fy": "FRY"}
 """ISO 639-2 codes of the EU's language authority, for the languages a portfolio is likely to have."""
 
@@ -102,16 +111,18 @@ def _organisation(name: str, url: str | None = None) -> dict[str, Any]:
     return {"@type": "Organization", "name": name, **({"url": url} if url else {})}
 
 
-def dcat_catalog(portfolio: Portfolio, modified: str | None) -> dict[str, Any]:
-    """The open data as a DCAT-AP catalogue (the profile data.overheid.nl's DCAT-AP-NL builds on), in JSON-LD.
+def dcat_catalog(portfolio: Portfolio, modified: str | None, issued: str | None) -> dict[str, Any]:
+    """The open data as a DCAT-AP-NL 3.0 catalogue (data.overheid.nl's profile of DCAT-AP), in JSON-LD.
 
     One dataset, the portfolio, with its two distributions and the sheets' booklets; titles and descriptions
-    in every language of the site. ``modified``: the date of the last change to the cards, when known.
+    in every language of the site. ``modified``: the date of the last change to the cards; ``issued``: of the
+    first, from git, unless site.yml's ``open_data.issued`` gives the day of publication (either may be None).
     """
     settings = portfolio.settings
+    open_data = settings.open_data
     base = settings.base_url
     languages = [_eu_language(code) for code in portfolio.languages]
-    publisher = {"@type": "foaf:Organization", "foaf:name": _texts(settings.publisher)}
+    publisher = _publisher(settings.publisher, open_data)
     dataset = {
         "@id": base + "portfolio.json#dataset",
         "@type": "dcat:Dataset",
@@ -120,6 +131,7 @@ def dcat_catalog(portfolio: Portfolio, modified: str | None) -> dict[str, Any]:
         "dct:description": _texts(settings.description),
         "dct:publisher": publisher,
         "dct:language": languages,
+        "dct:accessRights": {"@id": EU_PUBLIC_ACCESS},
         "dcat:landingPage": {"@id": base},
         "dct:temporal": {
             "@type": "dct:PeriodOfTime",
@@ -127,17 +139,25 @@ def dcat_catalog(portfolio: Portfolio, modified: str | None) -> dict[str, Any]:
             "dcat:endDate": _year(max(card.timeline.end for card in portfolio.cards)),
         },
         "dcat:distribution": [
-            *(_distribution(base, name, media, label) for name, media, label in OPEN_DATA),
-            *(_distribution(base, booklet_path(code), "application/pdf", "PDF", code) for code in portfolio.languages),
+            *(_distribution(base, name, media, label, open_data) for name, media, label in OPEN_DATA),
+            *(_distribution(base, booklet_path(code), "application/pdf", "PDF", open_data, code)
+              for code in portfolio.languages),
         ],
-    }
+    }  # fmt: skip
+    if open_data.themes:
+        dataset["dcat:theme"] = [{"@id": EU_DATA_THEME + theme} for theme in open_data.themes]
+    if open_data.contact_point:
+        dataset["dcat:contactPoint"] = _contact_point(open_data.contact_point)
+    if open_data.issued or issued:
+        dataset["dct:issued"] = _date(open_data.issued or issued or "")
     if modified:
-        dataset["dct:modified"] = {"@value": modified, "@type": "xsd:date"}
-    return {
+        dataset["dct:modified"] = _date(modified)
+    catalog = {
         "@context": {
             "dcat": "http://www.w3.org/ns/dcat#",
             "dct": "http://purl.org/dc/terms/",
             "foaf": "http://xmlns.com/foaf/0.1/",
+            "vcard": "http://www.w3.org/2006/vcard/ns#",
             "xsd": "http://www.w3.org/2001/XMLSchema#",
         },
         "@id": base + "catalog.jsonld",
@@ -149,18 +169,67 @@ def dcat_catalog(portfolio: Portfolio, modified: str | None) -> dict[str, Any]:
         "foaf:homepage": {"@id": base},
         "dcat:dataset": [dataset],
     }
+    if open_data.licence:
+        catalog["dct:license"] = {"@id": open_data.licence}
+    if modified:
+        catalog["dct:modified"] = _date(modified)
+    return catalog
+
+
+DCAT_REQUIRED = ("publisher", "contact_point", "licence", "themes")
+"""What DCAT-AP-NL 3.0 requires of the dataset that only site.yml's ``open_data`` can say."""
+
+
+def catalogue_gaps(open_data: OpenData) -> list[str]:
+    """The ``open_data`` fields DCAT-AP-NL requires that site.yml leaves out, as site.yml names them."""
+    return [f"open_data.{name}" for name in DCAT_REQUIRED if not getattr(open_data, name)]
+
+
+def catalogue_problems(open_data: OpenData, site_yml: Path, root: Path) -> list[Problem]:
+    """``catalogue_gaps`` as warnings at their place in site.yml (where ``open_data`` is, or its first line)."""
+    gaps = catalogue_gaps(open_data)
+    if not gaps:
+        return []
+    try:
+        document = load_yaml(site_yml, root)
+    except (InvalidInput, OSError):
+        return []  # site.yml was read a moment ago: a file that changed since is check's next run's concern
+    line, col = document.position(("open_data",), of_key=True)
+    return [Problem(document.file, line, col, gap, message("catalog.missing", field=gap)) for gap in gaps]
+
+
+def _publisher(names: dict[str, str], open_data: OpenData) -> dict[str, Any]:
+    """The publisher by its TOOI identifier when site.yml gives it; by its names alone until then."""
+    agent = {"@type": "foaf:Agent", "foaf:name": _texts(names)}
+    return {"@id": open_data.publisher, **agent} if open_data.publisher else agent
+
+
+def _contact_point(contact: ContactPoint) -> dict[str, Any]:
+    point: dict[str, Any] = {"@type": "vcard:Kind", "vcard:fn": _texts(contact.name)}
+    if contact.email:
+        point["vcard:hasEmail"] = {"@id": "mailto:" + contact.email}
+    if contact.url:
+        point["vcard:hasURL"] = {"@id": contact.url}
+    return point
+
+
+def _date(value: str) -> dict[str, str]:
+    """A date as given: a day (xsd:date), a month (xsd:gYearMonth) or a year (xsd:gYear)."""
+    kind = {10: "xsd:date", 7: "xsd:gYearMonth", 4: "xsd:gYear"}[len(value)]
+    return {"@value": value, "@type": kind}
 
 
 def _year(year: int) -> dict[str, str]:
-    return {"@value": str(year), "@type": "xsd:gYear"}
+    return _date(str(year))
 
 
 def _eu_language(code: str) -> dict[str, str]:
     return {"@id": EU_LANGUAGE + LANGUAGE_CODES.get(code, code.upper())}
 
 
-def _distribution(base: str, name: str, media_type: str, file_type: str, language: str | None = None) -> dict[str, Any]:
-    distribution = {
+def _distribution(base: str, name: str, media_type: str, file_type: str, open_data: OpenData,
+                  language: str | None = None) -> dict[str, Any]:  # fmt: skip
+    distribution: dict[str, Any] = {
         "@id": base + name,
         "@type": "dcat:Distribution",
         "dct:title": f"{file_type} ({language})" if language else file_type,
@@ -169,6 +238,8 @@ def _distribution(base: str, name: str, media_type: str, file_type: str, languag
         "dcat:mediaType": media_type,
         "dct:format": {"@id": EU_FILE_TYPE + file_type},
     }
+    if open_data.licence:
+        distribution["dct:license"] = {"@id": open_data.licence}
     return distribution | ({"dct:language": _eu_language(language)} if language else {})
 
 

@@ -150,6 +150,11 @@ def pdf_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path) -> Path:
     """The three-domain portfolio built once, for real (MkDocs and WeasyPrint), into a temporary folder."""
+    return build_three_domains(tmp_path_factory, pdf_cache)
+
+
+def build_three_domains(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path, offline: bool = False) -> Path:
+    """The three-domain portfolio built into a temporary folder (``offline``: as ``build.py --offline`` builds it)."""
     from factsheets.publish import build_site
     from factsheets.validate import load_portfolio
 
@@ -157,7 +162,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path) -> Pat
     out = tmp_path_factory.mktemp("built") / "site"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        build_site(load_portfolio(project / "data", project), project, out, pdf_cache)
+        build_site(load_portfolio(project / "data", project), project, out, pdf_cache, offline=offline)
     return out
 
 

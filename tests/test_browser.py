@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 import axe_playwright_python
 import pytest
-from conftest import fixture_settings, serving
+from conftest import build_three_domains, fixture_settings, serving
+from test_site import page_file
 
 pytestmark = pytest.mark.browser
 
@@ -260,3 +261,136 @@ def test_the_comparison_table_sorts_by_size_and_by_name(page, base_url, manifest
     assert shown_titles(page) == by_size[::-1]
     page.locator("#comparison thead").get_by_role("button", name=LABELS["card"][code], exact=False).click()
     assert shown_titles(page) == sorted((card["title"][code] for card in cards), key=str.lower)
+
+
+# --- search in the offline copy, opened from the file system -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def offline_site(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path) -> Path:
+    """The three-domain portfolio built as ``build.py --offline`` builds it (its sheets from the session's cache)."""
+    return build_three_domains(tmp_path_factory, pdf_cache, offline=True)
+
+
+@pytest.mark.parametrize(("code", "word"), [("nl", "zonnebloemnetwerken"), ("en", "laboratory")])
+def test_search_works_in_the_offline_copy_opened_from_files(browser, offline_site, manifest, code, word):
+    """A page opened from a file may fetch no file and start no worker from one: the offline copy searches all the
+    same, in the page's language with its stemming, and its results open the pages' files."""
+    alpha = next(card for card in manifest["cards"] if card["id"] == "alpha")
+    home = "" if code == manifest["default_language"] else f"{code}/"
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto((offline_site / home / "index.html").as_uri())
+        page.locator("label.md-header__button[for=__search]").click()
+        page.locator(".md-search__input").press_sequentially(word, delay=50)
+        results = page.locator(".md-search-result__item")
+        results.first.wait_for(timeout=RESULT_TIMEOUT_MS)
+        hrefs = [href.split("?")[0] for href in results.locator("a").evaluate_all("links => links.map(a => a.href)")]
+        card_file = (offline_site / alpha["urls"][code]["page"] / "index.html").as_uri()
+        assert card_file in hrefs
+        results.locator(f"a[href^='{card_file}']").first.click()
+        page.wait_for_url(card_file + "*")
+        assert page.locator("h1").first.inner_text() == alpha["title"][code]
+    finally:
+        page.close()
+    assert errors == []
+
+
+# --- each page's own CSS: the same page as with every stylesheet ----------------------------------------------
+
+COMPUTED_STYLES = r"""() => {
+  const still = document.createElement('style');
+  still.textContent = '*, ::before, ::after { transition: none !important; animation: none !important; }';
+  document.head.append(still);
+  return Array.from(document.querySelectorAll('body, body *')).map(element => {
+    const style = getComputedStyle(element);
+    const values = Array.from(style).filter(name => !name.startsWith('--'))
+      .map(name => name + ':' + style.getPropertyValue(name));
+    return element.tagName + '.' + element.className + ' ' + values.join(';');
+  });
+}"""
+
+
+def with_every_stylesheet(page_html: str, site: Path) -> str:
+    """The page as the theme wrote it: Material's stylesheets and the project's linked, in mkdocs.yml's order."""
+    stylesheets = [
+        *(f"/assets/stylesheets/{path.name}" for name in ("main", "palette")
+          for path in (site / "assets" / "stylesheets").glob(f"{name}.*.min.css")),
+        "/assets/css/blocks.css",
+        "/assets/css/site.css",
+    ]  # fmt: skip
+    links = "".join(f'<link rel="stylesheet" href="{href}">' for href in stylesheets)
+    start, end = page_html.index("<style>"), page_html.index("</style>") + len("</style>")
+    return page_html[:start] + links + page_html[end:]
+
+
+def computed_styles(page: Any, url: str) -> list[str]:
+    page.goto(url, wait_until="networkidle")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    return page.evaluate(COMPUTED_STYLES)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_every_element_looks_as_it_would_with_every_stylesheet(browser, base_url, built_site, manifest, width):
+    """The rules a page's CSS leaves out (factsheets/page_styles.py) are the ones that style nothing on it: each
+    element's computed style is the same as with Material's and the project's whole stylesheets linked."""
+    card_page = manifest["cards"][0]["urls"]["nl"]["page"]
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+
+        def every_stylesheet(route: Any) -> None:
+            path = page_file(built_site, urlsplit(route.request.url).path.lstrip("/"))
+            body = with_every_stylesheet(path.read_text(encoding="utf-8"), built_site)
+            route.fulfill(content_type="text/html", body=body)
+
+        page.route("**/*?every-stylesheet", every_stylesheet)
+        for url in ("", card_page, "en/nieuws/", "404.html"):
+            trimmed = computed_styles(page, base_url + url)
+            whole = computed_styles(page, base_url + url + "?every-stylesheet")
+            assert len(trimmed) == len(whole) > 50, url
+            assert [style for style in trimmed if style not in whole] == [], url
+    finally:
+        context.close()
+
+
+# --- fonts: the stand-in font takes the place the web font will take -----------------------------------------
+
+TEXT_BOXES = """() => Array.from(document.querySelectorAll('article h1, article h2, article p, article li, article td'))
+  .map(element => element.getBoundingClientRect()).filter(box => box.top < innerHeight)
+  .flatMap(box => [box.top, box.bottom])"""
+"""The tops and bottoms of the text blocks on the first screen: what the reader would see move (what Lighthouse's
+layout shift counts)."""
+
+
+def text_boxes(context: Any, url: str, fonts: bool) -> tuple[list[float], list[str]]:
+    """The tops and bottoms of a page's text blocks, with or without its web fonts; and the faces it drew with."""
+    page = context.new_page()
+    if not fonts:
+        page.route("**/*.woff2", lambda route: route.abort())
+    page.goto(url, wait_until="networkidle")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    faces = page.evaluate("() => [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)")
+    boxes = page.evaluate(TEXT_BOXES)
+    page.close()
+    return boxes, faces
+
+
+def test_text_set_in_the_stand_in_font_takes_the_place_of_the_web_font(browser, base_url, manifest):
+    """No layout shift when the fonts arrive: until they do, the text is set in a local font scaled to their
+    metrics (site.css), on this machine DejaVu Sans; every text block on the first screen is where it will stay.
+    (Unscaled, DejaVu Sans sets running text about a fifth wider than Source Sans 3.)"""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    try:
+        for url in ("", manifest["cards"][0]["urls"]["nl"]["page"], "en/nieuws/"):
+            with_fonts, faces = text_boxes(context, base_url + url, fonts=True)
+            stand_in, stand_in_faces = text_boxes(context, base_url + url, fonts=False)
+            assert "Source Sans 3" in faces and "Source Sans 3" not in stand_in_faces, url
+            assert "Source Sans 3 fallback DejaVu" in stand_in_faces, url
+            assert len(with_fonts) == len(stand_in) >= 6, url
+            moved = max(abs(edge - other) for edge, other in zip(with_fonts, stand_in, strict=True))
+            assert moved < 2, f"{url}: a text block moves {moved:.0f} px when the fonts arrive"
+    finally:
+        context.close()

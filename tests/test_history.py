@@ -159,3 +159,14 @@ def test_a_site_built_outside_git_shows_no_history(built_site):
     from test_site import parse
 
     assert parse(built_site / "projecten" / "beta" / "index.html").find_all("section", cls="fs-history") == []
+
+
+def test_the_open_data_catalogue_is_dated_by_the_cards_first_and_last_commits(built):
+    """Without a day of publication in site.yml, the open data was issued with its first card's commit."""
+    from rdflib import RDF, XSD, Graph, Literal, Namespace
+    from rdflib.namespace import DCTERMS
+
+    graph = Graph().parse(data=(built / "catalog.jsonld").read_text(encoding="utf-8"), format="json-ld")
+    (dataset,) = graph.subjects(RDF.type, Namespace("http://www.w3.org/ns/dcat#").Dataset)
+    assert graph.value(dataset, DCTERMS.issued) == Literal("2026-01-10", datatype=XSD.date)
+    assert graph.value(dataset, DCTERMS.modified) == Literal("2026-05-02", datatype=XSD.date)

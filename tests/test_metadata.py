@@ -8,17 +8,20 @@ language searches its own pages with its own stemming.
 from __future__ import annotations
 
 import json
-import struct
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import fixture_settings, serving
+from conftest import ROOT, fixture_portfolio, fixture_settings, serving
+from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF
 from test_site import Element, html_files, page_file, parse, url_of
 
 SETTINGS = fixture_settings()
 SITE_URL = SETTINGS["base_url"]
+SITE_PATH = "/" + SITE_URL.split("/", 3)[3]
 LANGUAGES: list[str] = SETTINGS["languages"]
 DEFAULT = LANGUAGES[0]
 LABELS = SETTINGS["labels"]
@@ -172,10 +175,12 @@ def test_every_pages_language_twins_are_absolute_with_x_default(built_site, mani
 # --- link previews ------------------------------------------------------------------------------------------
 
 
-def png_size(path: Path) -> tuple[int, int]:
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
-    return struct.unpack(">II", data[16:24])
+def jpeg_size(path: Path) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(path) as image:
+        assert image.format == "JPEG", f"{path} is not a JPEG"
+        return image.size
 
 
 def test_every_page_has_open_graph_and_twitter_tags_in_its_language(built_site):
@@ -196,9 +201,10 @@ def test_every_card_page_shares_its_sheet_as_a_picture(built_site, manifest):
         document = parse(page_file(built_site, entry["urls"][code]["page"]))
         image = one_meta(document, "og:image")
         assert image == one_meta(document, "twitter:image")
-        assert image.startswith(SITE_URL) and image.endswith(".png")
+        assert image.startswith(SITE_URL) and image.endswith(".jpg")
+        assert one_meta(document, "og:image:type") == "image/jpeg"
         path = built_site / image.removeprefix(SITE_URL)
-        width, height = png_size(path)
+        width, height = jpeg_size(path)
         assert (one_meta(document, "og:image:width"), one_meta(document, "og:image:height")) == (
             str(width),
             str(height),
@@ -211,15 +217,25 @@ def test_every_card_page_shares_its_sheet_as_a_picture(built_site, manifest):
 def test_the_share_picture_is_the_sheets_page(built_site, manifest, tmp_path):
     import subprocess
 
-    entry = next(entry for entry in manifest["cards"] if entry["id"] == "alpha")
-    pdf = built_site / entry["urls"]["nl"]["pdf"]
-    image = built_site / entry["urls"]["nl"]["pdf"].replace(".pdf", ".png")
-    # The sheet drawn again, independently and small, must look like the share picture made small.
-    subprocess.run(["pdftoppm", "-png", "-singlefile", "-scale-to-x", "60", "-scale-to-y", "42", pdf, tmp_path / "a"],
-                   check=True)  # fmt: skip
-    subprocess.run(["pdftoppm", "-png", "-singlefile", "-scale-to-x", "1200", "-scale-to-y", "848", pdf,
-                    tmp_path / "b"], check=True)  # fmt: skip
-    assert image.read_bytes() == (tmp_path / "b.png").read_bytes()
+    from PIL import Image, ImageChops, ImageStat
+
+    alpha, beta = (next(entry for entry in manifest["cards"] if entry["id"] == name) for name in ("alpha", "beta"))
+
+    def drawn(entry: dict[str, Any]) -> Path:
+        """The sheet drawn again, independently, as a PNG (no JPEG's loss) of the picture's size."""
+        pdf = built_site / entry["urls"]["nl"]["pdf"]
+        size = ["-scale-to-x", "1200", "-scale-to-y", "848"]
+        subprocess.run(["pdftoppm", "-png", "-singlefile", *size, pdf, tmp_path / entry["id"]], check=True)
+        return tmp_path / f"{entry['id']}.png"
+
+    def difference(picture: Path, other: Path) -> float:
+        """The mean difference of the two pictures' pixels, out of 255 per colour."""
+        with Image.open(picture) as first, Image.open(other) as second:
+            return max(ImageStat.Stat(ImageChops.difference(first.convert("RGB"), second.convert("RGB"))).mean)
+
+    picture = built_site / alpha["urls"]["nl"]["pdf"].replace(".pdf", ".jpg")
+    # The same page, JPEG-compressed, differs little; another card's sheet far more (the check can fail).
+    assert difference(picture, drawn(alpha)) < 3 < difference(picture, drawn(beta))
 
 
 # --- files for search engines and browsers -----------------------------------------------------------------
@@ -260,11 +276,86 @@ def test_every_page_preloads_the_fonts_of_its_text_and_headings(built_site):
         preloads = [link for link in document.find("head").find_all("link") if link.attrs.get("rel") == "preload"]
         fonts = {resolve(url, link.attrs["href"]) for link in preloads if link.attrs.get("as") == "font"}
         assert fonts == {
-            "assets/fonts/source-sans-3-latin-400-normal.woff",
-            "assets/fonts/source-sans-3-latin-700-normal.woff",
+            "assets/fonts/source-sans-3-latin-400-normal.woff2",
+            "assets/fonts/source-sans-3-latin-700-normal.woff2",
         }
         assert all("crossorigin" in link.attrs for link in preloads), url  # fonts are fetched in CORS mode
+        assert all(link.attrs.get("type") == "font/woff2" for link in preloads), url
         assert all((built_site / font).is_file() for font in fonts)
+        # Before anything else in the head but the character set and the viewport: fetched first.
+        first = [element.tag for element in document.find("head").iter() if element.tag in ("link", "style", "script")]
+        assert first[: len(fonts)] == ["link"] * len(fonts), url
+
+
+def page_css(document: Element) -> str:
+    styles = document.find("head").find_all("style")
+    assert len(styles) == 1
+    return styles[0].text()
+
+
+def stylesheet_rules(css: str) -> Iterator[tuple[str, tuple[tuple[str, str, bool], ...]]]:
+    """(selector, declarations) of every style rule, inside @media and @supports too, whitespace as one space."""
+    import tinycss2
+
+    def spaced(tokens: Any) -> str:
+        return " ".join(tinycss2.serialize(tokens).split())
+
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type == "qualified-rule":
+            declarations = tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
+            kept = [each for each in declarations if each.type == "declaration"]
+            yield spaced(rule.prelude), tuple((each.lower_name, spaced(each.value), each.important) for each in kept)
+        elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports") and rule.content:
+            yield from stylesheet_rules(tinycss2.serialize(rule.content))
+
+
+ONLY_CLASSES = re.compile(r"(\.[\w-]+ ?[>+~,]? ?)+")
+"""A selector of classes and combinators only: it matches on a page that has its classes."""
+
+
+def classes_of(selector: str) -> set[str]:
+    return set(re.findall(r"\.(-?[_a-zA-Z][\w-]*)", selector))
+
+
+def test_no_page_links_a_stylesheet_each_carries_the_css_it_uses(built_site):
+    """No render-blocking request: a page's CSS is in its head, and its fonts' addresses lead to the fonts."""
+    from test_site import css_urls, resolve
+
+    for url, document in [*site_pages(built_site), *not_found_pages(built_site)]:
+        stylesheets = [link for link in document.find_all("link") if link.attrs.get("rel") == "stylesheet"]
+        assert stylesheets == [], url
+        css = page_css(document)
+        fonts = [address for address in css_urls(css) if not address.startswith("data:")]
+        assert {address.rsplit("/", 1)[-1] for address in fonts} >= {"source-sans-3-latin-400-normal.woff2"}, url
+        for address in fonts:
+            target = address.removeprefix(SITE_PATH) if address.startswith("/") else resolve(url, address)
+            assert target and (built_site / target).is_file(), f"{url}: {address}"
+
+
+def not_found_pages(site: Path) -> list[tuple[str, Element]]:
+    return [(home_of(code) + "404.html", parse(site / home_of(code) / "404.html")) for code in LANGUAGES]
+
+
+def test_a_pages_css_has_the_project_rules_for_what_is_on_it_and_none_for_what_is_not(built_site):
+    """Every rule of the project's stylesheets whose classes are all on a page is in that page's CSS; a rule of
+    Material's for something no page of this site has (content tabs, code, footnotes, colour palettes) is in none."""
+    project = [
+        rule
+        for name in ("blocks.css", "site.css")
+        for rule in stylesheet_rules((built_site / "assets" / "css" / name).read_text(encoding="utf-8"))
+    ]
+    for url, document in site_pages(built_site):
+        on_page = {name for element in document.iter() for name in element.classes}
+        rules = set(stylesheet_rules(page_css(document)))
+        selectors = {selector for selector, _ in rules}
+        for selector, declarations in project:
+            if ONLY_CLASSES.fullmatch(selector) and classes_of(selector) <= on_page:
+                assert (selector, declarations) in rules, f"{url}: {selector}"
+        absent = ("tabbed-set", "highlighttable", "footnote", "md-banner")
+        assert not any(name in selector for name in absent for selector in selectors), url
+        assert not any("data-md-color-primary=indigo" in selector for selector in selectors), url
+        # The search results are built by Material's script from class names in its code: their rules stay.
+        assert any("md-search-result__item" in selector for selector in selectors), url
 
 
 def test_the_comparison_script_loads_only_on_pages_with_the_comparison_table(built_site):
@@ -363,22 +454,132 @@ def test_every_card_page_describes_its_project_and_data_in_json_ld(built_site, m
         assert all((built_site / address.removeprefix(SITE_URL)).is_file() for address in downloads)
 
 
-def test_the_open_data_is_described_for_catalogues_in_dcat(built_site, manifest):
-    catalog = json.loads((built_site / "catalog.jsonld").read_text(encoding="utf-8"))
-    assert catalog["@type"] == "dcat:Catalog"
-    assert catalog["@context"]["dcat"] == "http://www.w3.org/ns/dcat#"
-    (dataset,) = catalog["dcat:dataset"]
-    titles = {text["@language"]: text["@value"] for text in dataset["dct:title"]}
-    assert titles == SETTINGS["name"]
-    assert {text["@language"] for text in dataset["dct:description"]} == set(LANGUAGES)
-    assert dataset["dct:publisher"]["foaf:name"] == [{"@value": SETTINGS["publisher"][code], "@language": code}
-                                                      for code in LANGUAGES]  # fmt: skip
-    distributions = {item["dcat:downloadURL"]["@id"]: item["dcat:mediaType"] for item in dataset["dcat:distribution"]}
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+EU = "http://publications.europa.eu/resource/authority/"
+XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
+
+
+def catalogue_graph(site: Path) -> Graph:
+    """catalog.jsonld read as RDF by rdflib's JSON-LD parser: what a harvester such as data.overheid.nl sees."""
+    return Graph().parse(data=(site / "catalog.jsonld").read_text(encoding="utf-8"), format="json-ld")
+
+
+def texts_of(graph: Graph, subject: Any, predicate: Any) -> dict[str, str]:
+    return {literal.language: str(literal) for literal in graph.objects(subject, predicate)}
+
+
+def the_dataset(graph: Graph) -> Any:
+    (catalog,) = graph.subjects(RDF.type, DCAT.Catalog)
+    (dataset,) = graph.objects(catalog, DCAT.dataset)
+    assert (dataset, RDF.type, DCAT.Dataset) in graph
+    return dataset
+
+
+def test_the_open_data_is_described_for_catalogues_in_dcat_ap_nl(built_site, manifest):
+    """DCAT-AP-NL 3.0's required properties of a dataset, each from site.yml (its open_data) or the build."""
+    graph = catalogue_graph(built_site)
+    dataset = the_dataset(graph)
+    open_data = SETTINGS["open_data"]
+    assert texts_of(graph, dataset, DCTERMS.title) == SETTINGS["name"]
+    assert set(texts_of(graph, dataset, DCTERMS.description)) == set(LANGUAGES)
+    assert graph.value(dataset, DCTERMS.identifier) == Literal(SITE_URL + "portfolio.json")
+    publisher = graph.value(dataset, DCTERMS.publisher)
+    assert publisher == URIRef(open_data["publisher"])  # the organisation by its TOOI identifier
+    assert texts_of(graph, publisher, FOAF.name) == SETTINGS["publisher"]
+    contact = graph.value(dataset, DCAT.contactPoint)
+    assert (contact, RDF.type, VCARD.Kind) in graph
+    assert texts_of(graph, contact, VCARD.fn) == open_data["contact_point"]["name"]
+    assert graph.value(contact, VCARD.hasEmail) == URIRef("mailto:" + open_data["contact_point"]["email"])
+    assert set(graph.objects(dataset, DCAT.theme)) == {
+        URIRef(EU + "data-theme/" + theme) for theme in open_data["themes"]
+    }
+    assert set(graph.objects(dataset, DCTERMS.language)) == {URIRef(EU + "language/" + code) for code in ("NLD", "ENG")}
+    assert graph.value(dataset, DCTERMS.accessRights) == URIRef(EU + "access-right/PUBLIC")
+    items = list(graph.objects(dataset, DCAT.distribution))
+    distributions = {graph.value(item, DCAT.downloadURL): graph.value(item, DCAT.mediaType) for item in items}
     expected = {SITE_URL + "portfolio.json": "application/json", SITE_URL + "portfolio.csv": "text/csv"}
     expected |= {SITE_URL + manifest["booklet"][code]: "application/pdf" for code in LANGUAGES}
-    assert distributions == expected
-    assert all((built_site / address.removeprefix(SITE_URL)).is_file() for address in distributions)
-    assert "dct:modified" not in dataset  # the fixture is not in git: no date of its last change
+    assert {str(url): str(media) for url, media in distributions.items()} == expected
+    assert all((built_site / str(address).removeprefix(SITE_URL)).is_file() for address in distributions)
+    for item in items:
+        assert graph.value(item, DCTERMS.license) == URIRef(open_data["licence"]), item
+    # The fixture is not in git and its site.yml gives no day of publication: no dates (tests/test_history.py).
+    assert graph.value(dataset, DCTERMS.issued) is None and graph.value(dataset, DCTERMS.modified) is None
+
+
+def test_a_day_of_publication_in_site_yml_is_the_datasets_issue_date(tmp_path):
+    from factsheets.structured import dcat_catalog
+    from factsheets.validate import load_portfolio
+
+    data = fixture_portfolio(tmp_path / "data")
+    site_yml = data / "site.yml"
+    site_yml.write_text(site_yml.read_text(encoding="utf-8").replace("  themes:", "  issued: 2026-02-01\n  themes:"))
+    catalog = dcat_catalog(load_portfolio(data, ROOT), modified="2026-05-02", issued="2026-01-10")
+    graph = Graph().parse(data=json.dumps(catalog), format="json-ld")
+    dataset = the_dataset(graph)
+    assert graph.value(dataset, DCTERMS.issued) == Literal("2026-02-01", datatype=XSD_DATE)  # not the first commit's
+    assert graph.value(dataset, DCTERMS.modified) == Literal("2026-05-02", datatype=XSD_DATE)
+
+
+def without_open_data(data: Path) -> Path:
+    site_yml = data / "site.yml"
+    text = site_yml.read_text(encoding="utf-8")
+    start = text.index("open_data:  #")
+    end = text.index("\n", text.index("  themes:", start)) + 1
+    site_yml.write_text(text[:start] + text[end:], encoding="utf-8")
+    return site_yml
+
+
+def test_a_catalogue_without_open_data_leaves_out_what_it_does_not_know_and_check_names_it(tmp_path):
+    from factsheets.structured import dcat_catalog
+    from factsheets.validate import load_portfolio
+
+    data = fixture_portfolio(tmp_path / "data")
+    without_open_data(data)
+    graph = Graph().parse(data=json.dumps(dcat_catalog(load_portfolio(data, ROOT), None, None)), format="json-ld")
+    dataset = the_dataset(graph)
+    publisher = graph.value(dataset, DCTERMS.publisher)
+    assert isinstance(publisher, BNode)  # named, no organisation invented for it
+    assert texts_of(graph, publisher, FOAF.name) == SETTINGS["publisher"]
+    for absent in (DCAT.contactPoint, DCAT.theme):
+        assert graph.value(dataset, absent) is None
+    assert not list(graph.triples((None, DCTERMS.license, None)))
+
+    result = run_check(data)
+    assert result.returncode == 0, result.stderr
+    fields = ("open_data.publisher", "open_data.contact_point", "open_data.licence", "open_data.themes")
+    assert [line.split(": ")[1] for line in result.stderr.splitlines()] == list(fields)
+    assert all(re.match(r"^\S*site\.yml:\d+:\d+: ", line) for line in result.stderr.splitlines()), result.stderr
+
+
+def run_check(data: Path) -> Any:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "build.py", "check", "--data", str(data)]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=120)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("publisher", "https://example.org/ministerie", "expected the organisation's TOOI identifier, such as"),
+        ("licence", "CC-BY", "expected a licence from the EU's licence list, such as"),
+        ("themes", "[HEALTH]", "expected one of 'AGRI', 'ECON'"),
+    ],
+)
+def test_a_wrong_open_data_field_is_named_at_its_place_in_site_yml(tmp_path, field, value, expected):
+    data = fixture_portfolio(tmp_path / "data")
+    site_yml = data / "site.yml"
+    lines = site_yml.read_text(encoding="utf-8").splitlines()
+    row = next(number for number, line in enumerate(lines, 1) if line.startswith(f"  {field}:"))
+    lines[row - 1] = f"  {field}: {value}"
+    site_yml.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_check(data)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    (problem,) = [line for line in result.stderr.splitlines() if f"open_data.{field}" in line]
+    assert re.match(rf"^.*site\.yml:{row}:\d+: open_data\.{field}(\[0\])?: {re.escape(expected)}", problem), problem
 
 
 # --- search per language -----------------------------------------------------------------------------------

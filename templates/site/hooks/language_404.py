@@ -3,7 +3,8 @@
 mkdocs-static-i18n builds each language into the same site folder, and the
 last build's 404.html overwrites the others. This keeps the default
 language's page at the root and puts each other language's at <lang>/404.html.
-Beside table_captions.py it is the project's only MkDocs hook: the rest of the build is plain files.
+Beside table_captions.py and page_styles.py it is the project's only MkDocs hook: the rest of the build is
+plain files.
 """
 
 from pathlib import Path
