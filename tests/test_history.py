@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -75,36 +76,34 @@ def test_the_changes_are_the_budget_dates_and_readiness_newest_first(project):
     assert histories["alpha"].changes == ()  # its text changed, nothing it follows
 
 
-def test_a_version_that_is_not_yaml_is_passed_over(tmp_path):
+def history_through_an_unreadable_version(tmp_path: Path, unreadable: str | Callable[[str], str]) -> CardHistory:
+    """beta's history: committed, then as ``unreadable`` (2026-02-01), then valid with a larger budget (2026-02-02)."""
     project = three_domain_project(tmp_path / "project")
     git(project, "init", "-q")
     commit(project, "the portfolio", "2026-01-10")
     beta = project / "data" / "cards" / "beta.yml"
     good = beta.read_text(encoding="utf-8")
-    beta.write_text("budget: [unclosed\n", encoding="utf-8")
-    commit(project, "broken", "2026-02-01")
+    beta.write_text(unreadable(good) if callable(unreadable) else unreadable, encoding="utf-8")
+    commit(project, "unreadable", "2026-02-01")
     beta.write_text(good.replace("total_meur: 400", "total_meur: 500"), encoding="utf-8")
-    commit(project, "mended, and larger", "2026-02-02")
-    history = card_histories(project, ["beta"])["beta"]
+    commit(project, "readable again, and larger", "2026-02-02")
+    return card_histories(project, ["beta"])["beta"]
+
+
+def test_a_version_that_is_not_yaml_is_passed_over(tmp_path):
+    history = history_through_an_unreadable_version(tmp_path, "budget: [unclosed\n")
     assert history.last_changed == "2026-02-02"
     assert history.changes == (Change("2026-02-02", "budget", (400,), (500,)),)
 
 
 def test_a_version_with_an_alias_bomb_is_passed_over_not_expanded(tmp_path):
     # Any commit of a pull request reaches the preview's history: it is read as strictly as a card.
-    project = three_domain_project(tmp_path / "project")
-    git(project, "init", "-q")
-    commit(project, "the portfolio", "2026-01-10")
-    beta = project / "data" / "cards" / "beta.yml"
-    good = beta.read_text(encoding="utf-8")
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + level)}: &{chr(98 + level)} [{', '.join([f'*{chr(97 + level)}'] * 9)}]\n" for level in range(12)
     )
-    beta.write_text(good.replace("total_meur: 400", "total_meur: 450") + bomb, encoding="utf-8")
-    commit(project, "a bomb", "2026-02-01")
-    beta.write_text(good.replace("total_meur: 400", "total_meur: 500"), encoding="utf-8")
-    commit(project, "defused, and larger", "2026-02-02")
-    history = card_histories(project, ["beta"])["beta"]
+    history = history_through_an_unreadable_version(
+        tmp_path, lambda good: good.replace("total_meur: 400", "total_meur: 450") + bomb
+    )
     assert history.changes == (Change("2026-02-02", "budget", (400,), (500,)),)
 
 
