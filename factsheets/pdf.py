@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import hashlib
 import logging
 import math
@@ -29,11 +28,9 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
-import segno
-
-from .booklet import PageNumbers, Part, assemble
 from .fingerprint import add_tree, code_fingerprint, is_intact, seal
 from .fit import FIT_CLASS, FLOOR_PT, Attempt, Measure, culprit, measure, next_attempt, spread
 from .load import display_name, dotted, load_yaml
@@ -219,7 +216,7 @@ class PdfBuild:
             initargs=(os.getpid(),),
         )
         base_url = str(root / "templates" / "print") + "/"
-        self.futures = [self.pool.submit(render_pdf, job, base_url) for job in self.missing]
+        self.futures = [self.pool.submit(render_document, job, base_url) for job in self.missing]
 
     def __enter__(self) -> PdfBuild:
         return self
@@ -236,9 +233,13 @@ class PdfBuild:
         with self.progress.step("weasyprint wait"):
             for done, (job, future) in enumerate(zip(self.missing, self.futures, strict=True), start=1):
                 try:
-                    _write_atomically(self._cached(job.name), future.result())
+                    pdf, share_image = future.result()
                 except SheetOverflow as overflow:
                     overflows.append(overflow)  # the others are laid out too: every sheet to shorten in one run
+                else:
+                    _write_atomically(self._cached(job.name), pdf)
+                    if share_image is not None:
+                        _write_atomically(_share_image_of(self._cached(job.name)), share_image)
                 log.info("pdf %d/%d: %s", done, len(self.missing), job.name)
                 self.progress.count("sheets", done, len(self.missing))
         if overflows:
@@ -257,8 +258,8 @@ class PdfBuild:
             _publish(self._booklet(code), site, booklet_path(code))
 
     def _publish_share_images(self, site: Path) -> None:
-        """Each sheet's page as a JPEG for link previews, drawn by poppler's pdftoppm from the sheet's PDF when that
-        is new, and cached beside it."""
+        """Each sheet's page as a JPEG for link previews, cached beside the sheet: drawn by the worker that rendered
+        the sheet, or here for a cached sheet whose image is missing."""
         cards = [(card_id, code) for card_id, code in self.sheets]
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as threads:
             images = list(threads.map(lambda key: self._share_image(self._cached(self.sheets[key].name)), cards))
@@ -267,7 +268,7 @@ class PdfBuild:
 
     @staticmethod
     def _share_image(pdf: Path) -> Path:
-        image = pdf.with_suffix(".share.jpg")
+        image = _share_image_of(pdf)
         if not is_intact(image):
             _write_atomically(image, sheet_as_jpeg(pdf.read_bytes()))
         return image
@@ -283,6 +284,8 @@ class PdfBuild:
         # The parts' keys include the project's code, booklet.py's assembly among it.
         target = self.cache_dir / f"{_key(title, *(f'{self.keys[n]} {e}' for n, e in parts), code)}.pdf"
         if not is_intact(target):
+            from .booklet import PageNumbers, Part, assemble  # pikepdf: imported when a booklet is assembled
+
             parts_pdf = [Part(self._cached(name).read_bytes(), entry) for name, entry in parts]
             pdf = assemble(parts_pdf, title, code, PageNumbers(self.renderer.templates_dir / PAGE_NUMBER_FONT))
             _write_atomically(target, pdf)
@@ -291,8 +294,16 @@ class PdfBuild:
 
 
 def _workers_context() -> multiprocessing.context.BaseContext:
-    """Workers forked from a small server that has WeasyPrint loaded, not from the build's own process:
-    they start at once and do not carry a copy of MkDocs' pages in their memory."""
+    """How the workers start.
+
+    In a process with one thread (a build from the command line), they are forked from the build itself, before
+    MkDocs runs: at once, with what the build has loaded, and each imports WeasyPrint while MkDocs builds the site.
+    Forking a process with other threads (the live preview's server) could copy a lock one of them holds; there
+    the workers are forked from a small server that has WeasyPrint loaded: it takes a second and a half to start,
+    once, and its workers do not carry a copy of MkDocs' pages either.
+    """
+    if threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["weasyprint", "factsheets.pdf"])
     return context
@@ -301,9 +312,9 @@ def _workers_context() -> multiprocessing.context.BaseContext:
 def _die_with_the_build(build_pid: int) -> None:
     """A render worker ends when the build does, even when the build is killed (``kill -9``).
 
-    Workers are children of the forkserver, not of the build, and each holds the pipe by which the
+    Workers may be children of the forkserver, not of the build, and each holds the pipe by which the
     forkserver would notice the build is gone: so each worker watches the build itself. Linux's
-    parent-death signal ends it too when the forkserver dies.
+    parent-death signal ends it too when its parent dies.
     """
     _parent_death_signal(signal.SIGKILL)
     threading.Thread(target=_exit_when_gone, args=(build_pid,), daemon=True, name="watch-build").start()
@@ -312,7 +323,7 @@ def _die_with_the_build(build_pid: int) -> None:
 def _parent_death_signal(number: int) -> None:
     parent = os.getppid()
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc = ctypes.CDLL(None, use_errno=True)  # the process's own symbols, the C library's among them
         libc.prctl(PR_SET_PDEATHSIG, number, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux
         return
@@ -362,6 +373,10 @@ def _write_atomically(target: Path, content: bytes) -> None:
     seal(target)
 
 
+def _share_image_of(cached_sheet: Path) -> Path:
+    return cached_sheet.with_suffix(".share.jpg")
+
+
 def sheet_as_jpeg(pdf: bytes) -> bytes:
     """The PDF's first page as a JPEG of ``SHARE_IMAGE_SIZE``, drawn by pdftoppm (Debian's poppler-utils).
 
@@ -382,6 +397,13 @@ def sheet_as_jpeg(pdf: bytes) -> bytes:
             reason = error.stderr.decode(errors="replace").strip()
             raise BuildError(message("pdf.pdftoppm_failed", reason=reason)) from None
         return Path(work, "sheet.jpg").read_bytes()
+
+
+def render_document(job: Job, base_url: str) -> tuple[bytes, bytes | None]:
+    """What a render worker gives for one job: the PDF, and for a sheet its share image (drawn by pdftoppm in the
+    worker too, so that more workers draw more images at once)."""
+    pdf = render_pdf(job, base_url)
+    return pdf, sheet_as_jpeg(pdf) if job.card else None
 
 
 def render_pdf(job: Job, base_url: str) -> bytes:
@@ -451,6 +473,7 @@ LINE_AT_FLOOR_PX = FLOOR_PT * 1.15 * 96 / 72
 
 def _fetcher() -> object:
     """WeasyPrint's fetcher for local files only, plus ``qr:<address>``: the QR code of that address."""
+    import segno
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class SheetFetcher(URLFetcher):
@@ -470,11 +493,9 @@ def _key(*inputs: str) -> str:
 
 def _inputs_fingerprint(templates: Path) -> str:
     """Everything besides the card that shapes a PDF: templates, CSS, fonts, WeasyPrint's version, and the
-    project's own code (the page check and the booklet's assembly among it)."""
-    import pikepdf
-    import weasyprint
-
-    versions = f"weasyprint {weasyprint.__version__} pikepdf {pikepdf.__version__} {PDF_VARIANT} {FONTS_EPOCH}"
+    project's own code (the page check and the booklet's assembly among it). The versions are read from the
+    packages' metadata: importing WeasyPrint takes a second that a build with every sheet cached need not spend."""
+    versions = f"weasyprint {version('weasyprint')} pikepdf {version('pikepdf')} {PDF_VARIANT} {FONTS_EPOCH}"
     digest = hashlib.sha256(f"{versions}\ncode {code_fingerprint()}\n".encode())
     add_tree(digest, templates)
     return digest.hexdigest()
