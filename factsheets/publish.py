@@ -456,21 +456,29 @@ def run_mkdocs(portfolio: Portfolio, root: Path, docs: Path, site: Path, work: P
     Otherwise only the pages whose source or navigation changed are rendered again (see pagecache.py).
     Only the latest output is kept.
     """
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
-
     config = mkdocs_config(portfolio, root, docs, site)
     salt = _site_salt(config, docs, root / "templates" / "site")
     outputs = cache_dir / "site"
     cached = outputs / _key_with_docs(salt, docs)
     if _reused(cached, site):
         return True
+    # Imported only now: MkDocs takes a quarter of a second to import, much of a rebuild that reuses its output.
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    from . import page_styles
+
     pages = PageCache(salt, _previous_output(outputs), outputs / PAGES_STORE)
     config_file = work / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True))
     try:
-        with pages.active(), _theme_compiled_in(cache_dir / "templates"), _mkdocs_warnings() as warnings:
+        with (
+            pages.active(),
+            _theme_compiled_in(cache_dir / "templates"),
+            page_styles.parsed_in(cache_dir / "styles"),
+            _mkdocs_warnings() as warnings,
+        ):
             build(load_config(str(config_file)))
     except (Abort, ConfigurationError) as error:
         # In strict mode MkDocs only says how many warnings stopped it: the editor needs the warnings.
