@@ -10,7 +10,7 @@ from __future__ import annotations
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import get_args
 
 from babel import Locale
@@ -118,7 +118,7 @@ class Language:
         return localized[self.code] if localized else ""
 
     def number(self, value: float) -> str:
-        return format_decimal(value, locale=self.code, decimal_quantization=False)
+        return _decimal(value, self.code)
 
     def percent(self, value: float) -> str:
         return f"{self.number(value)}%"
@@ -155,6 +155,14 @@ def _currency_pattern(code: str) -> str:
     return pattern.split(";")[0].replace("0.00", "0.##")
 
 
+# Babel parses the locale's pattern on every call, a good part of rendering a page full of figures; a portfolio has
+# few distinct figures, and the live preview renders the same ones again on every save.
+@lru_cache(maxsize=4096)
+def _decimal(value: float, code: str) -> str:
+    return format_decimal(value, locale=code, decimal_quantization=False)
+
+
+@lru_cache(maxsize=4096)
 def _euros(value: float, code: str) -> str:
     text = format_currency(value, "EUR", format=_currency_pattern(code), locale=code, currency_digits=False)
     # A plain space, so that readers and search find "€ 1.200"; templates keep amounts on one line.
