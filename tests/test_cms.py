@@ -24,7 +24,7 @@ from portfolios import FIXTURE_DATA, make_project
 from pydantic import BaseModel
 
 from factsheets.cardfile import CARD_FIELDS, card_yaml
-from factsheets.cms import INTERFACE_LANGUAGES, MARKDOWN, cms_config, cms_config_yaml, config_file_name
+from factsheets.cms import INTERFACE_LANGUAGES, MARKDOWN, SIDE_BY_SIDE, cms_config, cms_config_yaml, config_file_name
 from factsheets.model import Card, plain_type
 from factsheets.validate import _name_key
 
@@ -183,6 +183,9 @@ def test_texts_are_one_field_per_language_and_markdown_where_the_format_says(fie
         assert {fields[f"{name}.{code}"]["widget"] for code in LANGUAGES} == {"markdown"}
     assert fields["title.en"]["widget"] == "string"
     assert fields["organisations.role.nl"]["required"] is False  # an optional text is optional in each language
+    texts = [path for path in model_paths(Card) if path.endswith(".en")]
+    assert {fields[path.removesuffix(".en")]["widget"] for path in texts} == {SIDE_BY_SIDE}
+    assert f'registerWidget("{SIDE_BY_SIDE}"' in (ADMIN / "cms.js").read_text(encoding="utf-8")
 
 
 def test_parent_is_a_programme_and_domains_come_from_existing_cards(fields):
