@@ -19,7 +19,7 @@ import axe_playwright_python
 import pytest
 import yaml
 from conftest import CHROMIUM, CHROMIUM_ARGS, serving
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Locator, Page, Route
 from portfolios import FIXTURE_DATA, make_project
 from pydantic import BaseModel
 
@@ -664,6 +664,57 @@ def test_the_form_and_its_preview_in_dutch(browser, site_port, project, local_re
     page.screenshot(path=pictures / f"preview-{name}.png")
     frame.locator(".fs-preconditions").scroll_into_view_if_needed()
     page.screenshot(path=pictures / f"preview-facts-{name}.png")
+    assert recorder.errors == []
+    page.context.close()
+    print(f"screenshots in {pictures}")
+
+
+SIGN_IN = {"nl": "Inloggen", "en": "Login"}
+"""The local repository's sign-in button per interface language."""
+TEXTS = {
+    "nl": (["Titel", "Samenvatting"], ["Nederlands", "Engels"]),
+    "en": (["Title", "Summary"], ["Dutch", "English"]),
+}
+"""Per interface language: a plain text and a Markdown text of the form, and the languages' labels."""
+
+
+def text_group(page: Page, label: str) -> Locator:
+    """A text's group of languages: the element that the text's label names."""
+    return page.locator(f"[id='{page.get_by_text(label, exact=True).first.get_attribute('for')}']")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("folder", "viewport"),
+    [("admin/", DESKTOP), ("admin/", PHONE), ("en/admin/", DESKTOP)],
+    ids=["dutch-desktop", "dutch-phone", "english-desktop"],
+)
+def test_a_texts_languages_are_side_by_side_on_a_desktop_and_one_under_the_other_on_a_phone(
+    browser, site_port, local_repository, folder, viewport, tmp_path_factory
+):
+    """Each language's input under its label, Dutch left and English right on a desktop (a plain text and a
+    Markdown text), one under the other on a phone; photographed to be looked at."""
+    pictures = tmp_path_factory.mktemp("cms-texts")
+    interface = "en" if folder.startswith("en/") else "nl"
+    texts, languages = TEXTS[interface]
+    page, recorder = open_admin(browser, f"http://localhost:{site_port}/{folder}", viewport, local_repository)
+    page.get_by_role("button", name=SIGN_IN[interface]).click()
+    page.goto(f"http://localhost:{site_port}/{folder}#/collections/cards/entries/atmp")
+    for text in texts:
+        group = text_group(page, text)
+        group.scroll_into_view_if_needed()
+        labels, inputs = group.locator("label"), group.get_by_role("textbox")
+        assert labels.all_text_contents() == languages and inputs.count() == len(languages), text
+        for at in range(len(languages)):
+            label, field = labels.nth(at).bounding_box(), inputs.nth(at).bounding_box()
+            assert abs(label["x"] - field["x"]) <= 2 and label["y"] + label["height"] <= field["y"] + 1, text
+        dutch, english = inputs.nth(0).bounding_box(), inputs.nth(1).bounding_box()
+        if viewport == DESKTOP:
+            assert english["x"] >= dutch["x"] + dutch["width"] and abs(english["y"] - dutch["y"]) <= 2, text
+        else:
+            assert english["y"] >= dutch["y"] + dutch["height"] and abs(english["x"] - dutch["x"]) <= 1, text
+        page.screenshot(path=pictures / f"{text.lower()}.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     assert recorder.errors == []
     page.context.close()
     print(f"screenshots in {pictures}")
