@@ -317,7 +317,9 @@
   // other, in markup whose only class names are hashes of its styles (css-<hash>-<Component>), which change
   // with its version. This widget is that object widget, the same fields, values, checks, focus and error
   // messages, with markup of our own around the languages: a row (.fs-languages__row) of one box per
-  // language (.fs-languages__text, data-language="nl"), which cms.css lays out side by side. The Markdown
+  // language (.fs-languages__text, data-language="nl"), which cms.css lays out side by side. Only render is
+  // our own; it draws each field with the object control's controlFor, the one part of Decap's object widget
+  // it relies on beyond the public registry (tests/test_cms.py opens and edits texts in Chromium). The Markdown
   // texts keep Decap's Markdown editor, as each language is still Decap's own field. The object's collapse
   // bar is left out: a text is short enough to stay open.
   var ObjectWidget = CMS.getWidget("object");
