@@ -718,3 +718,18 @@ def test_a_texts_languages_are_side_by_side_on_a_desktop_and_one_under_the_other
     assert recorder.errors == []
     page.context.close()
     print(f"screenshots in {pictures}")
+
+
+@pytest.mark.browser
+def test_a_new_card_opens_in_the_form_with_its_preview(browser, site_port, project, local_repository):
+    """A new card has no fields yet: the preview shows the card's blocks empty, and nothing fails."""
+    labels = yaml.safe_load((project / "data" / "site.yml").read_text(encoding="utf-8"))["labels"]
+    page, recorder = open_admin(browser, f"http://localhost:{site_port}/admin/", DESKTOP, local_repository)
+    page.get_by_role("button", name="Inloggen").click()
+    page.goto(f"http://localhost:{site_port}/admin/#/collections/cards/new")
+    page.get_by_label("Totaal in miljoen euro").wait_for()
+    organisations = page.frame_locator("iframe").first.locator(".fs-organisations")
+    organisations.wait_for(timeout=10_000)
+    assert organisations.locator(".fs-empty").inner_text() == labels["none_listed"]["nl"]
+    assert recorder.errors == []
+    page.context.close()

@@ -161,9 +161,8 @@
   }
 
   function organisations(entry) {
-    var items = (entry.getIn(["data", "organisations"]) || []).map
-      ? entry.getIn(["data", "organisations"]).toJS()
-      : [];
+    var listed = entry.getIn(["data", "organisations"]); // none yet on a new card
+    var items = listed ? listed.toJS() : [];
     return h("section", { className: "fs-fact fs-organisations", "data-block": "organisations" },
       h("h2", { className: "fs-block-title" }, t("organisations")),
       items.length
