@@ -7,9 +7,10 @@ from the model; what the model cannot say (the label and hint an editor reads, i
 and which texts are Markdown) is in the tables below, and a field missing from them stops the
 generation.
 
-Texts (``{nl: …, en: …}``) are a group with one input per language. The CMS's own translation
-support (``i18n: structure: single_file``) would write ``nl:`` and ``en:`` at the top of the
-file, which is not the card format, so the languages are ordinary fields of the group.
+Texts (``{nl: …, en: …}``) are a group with one input per language, the languages side by side
+(the widget ``side-by-side`` in ``templates/admin/cms.js``). The CMS's own translation support
+(``i18n: structure: single_file``) would write ``nl:`` and ``en:`` at the top of the file, which is
+not the card format, so the languages are ordinary fields of the group.
 """
 
 from __future__ import annotations
@@ -294,6 +295,9 @@ PAGE_TITLE = ("Kaarten bewerken", "Edit the cards")
 """The title of the form editor's page."""
 EXISTING_OR_NEW = "existing-or-new"
 """The widget (``templates/admin/cms.js``) that offers the other cards' values and a deliberate new one."""
+SIDE_BY_SIDE = "side-by-side"
+"""The widget (``templates/admin/cms.js``) of a text: Decap's object widget, its fields (one per language) side by
+side where the form is wide enough, one under the other on a phone; the value is the same map as an object's."""
 
 
 def interface_words(pair: tuple[Words, Words], interface: str) -> Words:
@@ -443,7 +447,7 @@ def _text(name: str, form: _Form, required: bool) -> dict[str, Any]:
         else:
             subfield["widget"] = "string"
         subfields.append(subfield)
-    return {"widget": "object", "collapsed": False, "fields": subfields}
+    return {"widget": SIDE_BY_SIDE, "fields": subfields}
 
 
 def _preconditions(model: type[BaseModel], form: _Form) -> list[dict[str, Any]]:

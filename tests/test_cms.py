@@ -19,12 +19,12 @@ import axe_playwright_python
 import pytest
 import yaml
 from conftest import CHROMIUM, CHROMIUM_ARGS, serving
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Locator, Page, Route
 from portfolios import FIXTURE_DATA, make_project
 from pydantic import BaseModel
 
 from factsheets.cardfile import CARD_FIELDS, card_yaml
-from factsheets.cms import INTERFACE_LANGUAGES, MARKDOWN, cms_config, cms_config_yaml, config_file_name
+from factsheets.cms import INTERFACE_LANGUAGES, MARKDOWN, SIDE_BY_SIDE, cms_config, cms_config_yaml, config_file_name
 from factsheets.model import Card, plain_type
 from factsheets.validate import _name_key
 
@@ -183,6 +183,9 @@ def test_texts_are_one_field_per_language_and_markdown_where_the_format_says(fie
         assert {fields[f"{name}.{code}"]["widget"] for code in LANGUAGES} == {"markdown"}
     assert fields["title.en"]["widget"] == "string"
     assert fields["organisations.role.nl"]["required"] is False  # an optional text is optional in each language
+    texts = [path for path in model_paths(Card) if path.endswith(".en")]
+    assert {fields[path.removesuffix(".en")]["widget"] for path in texts} == {SIDE_BY_SIDE}
+    assert f'registerWidget("{SIDE_BY_SIDE}"' in (ADMIN / "cms.js").read_text(encoding="utf-8")
 
 
 def test_parent_is_a_programme_and_domains_come_from_existing_cards(fields):
@@ -664,3 +667,69 @@ def test_the_form_and_its_preview_in_dutch(browser, site_port, project, local_re
     assert recorder.errors == []
     page.context.close()
     print(f"screenshots in {pictures}")
+
+
+SIGN_IN = {"nl": "Inloggen", "en": "Login"}
+"""The local repository's sign-in button per interface language."""
+TEXTS = {
+    "nl": (["Titel", "Samenvatting"], ["Nederlands", "Engels"]),
+    "en": (["Title", "Summary"], ["Dutch", "English"]),
+}
+"""Per interface language: a plain text and a Markdown text of the form, and the languages' labels."""
+
+
+def text_group(page: Page, label: str) -> Locator:
+    """A text's group of languages: the element that the text's label names."""
+    return page.locator(f"[id='{page.get_by_text(label, exact=True).first.get_attribute('for')}']")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("folder", "viewport"),
+    [("admin/", DESKTOP), ("admin/", PHONE), ("en/admin/", DESKTOP)],
+    ids=["dutch-desktop", "dutch-phone", "english-desktop"],
+)
+def test_a_texts_languages_are_side_by_side_on_a_desktop_and_one_under_the_other_on_a_phone(
+    browser, site_port, local_repository, folder, viewport, tmp_path_factory
+):
+    """Each language's input under its label, Dutch left and English right on a desktop (a plain text and a
+    Markdown text), one under the other on a phone; photographed to be looked at."""
+    pictures = tmp_path_factory.mktemp("cms-texts")
+    interface = "en" if folder.startswith("en/") else "nl"
+    texts, languages = TEXTS[interface]
+    page, recorder = open_admin(browser, f"http://localhost:{site_port}/{folder}", viewport, local_repository)
+    page.get_by_role("button", name=SIGN_IN[interface]).click()
+    page.goto(f"http://localhost:{site_port}/{folder}#/collections/cards/entries/atmp")
+    for text in texts:
+        group = text_group(page, text)
+        group.scroll_into_view_if_needed()
+        labels, inputs = group.locator("label"), group.get_by_role("textbox")
+        assert labels.all_text_contents() == languages and inputs.count() == len(languages), text
+        for at in range(len(languages)):
+            label, field = labels.nth(at).bounding_box(), inputs.nth(at).bounding_box()
+            assert abs(label["x"] - field["x"]) <= 2 and label["y"] + label["height"] <= field["y"] + 1, text
+        dutch, english = inputs.nth(0).bounding_box(), inputs.nth(1).bounding_box()
+        if viewport == DESKTOP:
+            assert english["x"] >= dutch["x"] + dutch["width"] and abs(english["y"] - dutch["y"]) <= 2, text
+        else:
+            assert english["y"] >= dutch["y"] + dutch["height"] and abs(english["x"] - dutch["x"]) <= 1, text
+        page.screenshot(path=pictures / f"{text.lower()}.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert recorder.errors == []
+    page.context.close()
+    print(f"screenshots in {pictures}")
+
+
+@pytest.mark.browser
+def test_a_new_card_opens_in_the_form_with_its_preview(browser, site_port, project, local_repository):
+    """A new card has no fields yet: the preview shows the card's blocks empty, and nothing fails."""
+    labels = yaml.safe_load((project / "data" / "site.yml").read_text(encoding="utf-8"))["labels"]
+    page, recorder = open_admin(browser, f"http://localhost:{site_port}/admin/", DESKTOP, local_repository)
+    page.get_by_role("button", name="Inloggen").click()
+    page.goto(f"http://localhost:{site_port}/admin/#/collections/cards/new")
+    page.get_by_label("Totaal in miljoen euro").wait_for()
+    organisations = page.frame_locator("iframe").first.locator(".fs-organisations")
+    organisations.wait_for(timeout=10_000)
+    assert organisations.locator(".fs-empty").inner_text() == labels["none_listed"]["nl"]
+    assert recorder.errors == []
+    page.context.close()

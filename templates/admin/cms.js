@@ -161,9 +161,8 @@
   }
 
   function organisations(entry) {
-    var items = (entry.getIn(["data", "organisations"]) || []).map
-      ? entry.getIn(["data", "organisations"]).toJS()
-      : [];
+    var listed = entry.getIn(["data", "organisations"]); // none yet on a new card
+    var items = listed ? listed.toJS() : [];
     return h("section", { className: "fs-fact fs-organisations", "data-block": "organisations" },
       h("h2", { className: "fs-block-title" }, t("organisations")),
       items.length
@@ -310,6 +309,35 @@
   });
 
   CMS.registerWidget("existing-or-new", ExistingOrNew);
+
+  // --- a text: its languages side by side ---
+
+  // A text is a group of one field per language (cms.py). Decap's object widget puts its fields one under the
+  // other, in markup whose only class names are hashes of its styles (css-<hash>-<Component>), which change
+  // with its version. This widget is that object widget, the same fields, values, checks, focus and error
+  // messages, with markup of our own around the languages: a row (.fs-languages__row) of one box per
+  // language (.fs-languages__text, data-language="nl"), which cms.css lays out side by side. Only render is
+  // our own; it draws each field with the object control's controlFor, the one part of Decap's object widget
+  // it relies on beyond the public registry (tests/test_cms.py opens and edits texts in Chromium). The Markdown
+  // texts keep Decap's Markdown editor, as each language is still Decap's own field. The object's collapse
+  // bar is left out: a text is short enough to stay open.
+  var ObjectWidget = CMS.getWidget("object");
+
+  class SideBySide extends ObjectWidget.control {
+    render() {
+      var control = this;
+      var props = this.props;
+      return h("div", { id: props.forID, className: props.classNameWrapper + " fs-languages" },
+        h("div", { className: "fs-languages__row" },
+          props.field.get("fields").map(function (field, at) {
+            var code = field.get("name");
+            return h("div", { key: code, className: "fs-languages__text", "data-language": code },
+              control.controlFor(field, at));
+          })));
+    }
+  }
+
+  CMS.registerWidget("side-by-side", SideBySide, ObjectWidget.preview, ObjectWidget.schema);
 
   // --- the interface's other language, and the phone's first view ---
 
