@@ -47,9 +47,9 @@ def break_budget(data: Path) -> tuple[Path, int]:
     """Make infectieziekten's budget text; returns the file and the budget's line."""
     path = card_path(data)
     text = path.read_text(encoding="utf-8")
-    assert text.count("total_meur: 1200\n") == 1
-    path.write_text(text.replace("total_meur: 1200\n", "total_meur: veel\n"), encoding="utf-8")
-    row = text[: text.index("total_meur: 1200")].count("\n") + 1
+    assert text.count("total_meur: 1150\n") == 1
+    path.write_text(text.replace("total_meur: 1150\n", "total_meur: veel\n"), encoding="utf-8")
+    row = text[: text.index("total_meur: 1150")].count("\n") + 1
     return path, row
 
 

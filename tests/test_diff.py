@@ -46,10 +46,10 @@ def test_nothing_changed(repo):
 
 
 def test_a_changed_budget_shows_old_and_new_amounts(repo):
-    edit(repo / "data/cards/atmp.yml", "total_meur: 2250", "total_meur: 2300")
+    edit(repo / "data/cards/atmp.yml", "total_meur: 2340", "total_meur: 2300")
     out = diff(repo)
     assert "### `atmp`: ATMP (Advanced Therapy Medicinal Products) I&amp;II" in out
-    assert "| `budget.total_meur` | € 2.250 miljoen | € 2.300 miljoen |" in out
+    assert "| `budget.total_meur` | € 2.340 miljoen | € 2.300 miljoen |" in out
 
 
 def test_an_added_card_and_a_removed_card(repo):
@@ -112,14 +112,14 @@ def test_a_changed_year_is_shown_as_written_not_as_a_number(repo):
 
 
 def test_a_flagships_budget_moves_its_programmes_flagship_total(repo):
-    edit(repo / "data/cards/atmp.yml", "total_meur: 2250", "total_meur: 2300")
+    edit(repo / "data/cards/atmp.yml", "total_meur: 2340", "total_meur: 2300")
     out = diff(repo)
     assert "### Knock-on changes" in out
-    assert "- `biotech-nexus`: Biotech Nexus: Totaal van de flagships € 3.910 miljoen → € 3.960 miljoen" in out
+    assert "- `biotech-nexus`: Biotech Nexus: Totaal van de flagships € 3.970 miljoen → € 3.930 miljoen" in out
 
 
 def test_a_title_cannot_hide_or_forge_the_summary(repo):
-    edit(repo / "data/cards/atmp.yml", "total_meur: 2250", "total_meur: 2300")
+    edit(repo / "data/cards/atmp.yml", "total_meur: 2340", "total_meur: 2300")
     hostile = "<!-- hidden | [link](javascript:x) `code` **bold**"
     title = "ATMP (Advanced Therapy Medicinal Products) I&II"
     edit(repo / "data/cards/atmp.yml", f"  nl: {title}", f"  nl: '{hostile} {title}'")
@@ -150,11 +150,11 @@ def test_a_translation_that_did_not_follow_is_a_warning_annotation_on_its_line(p
 def test_without_base_the_merge_base_of_the_default_branch_is_used(project):
     git(project, "branch", "-M", "main")
     git(project, "checkout", "-qb", "edit")
-    edit(project / "data/cards/atmp.yml", "total_meur: 2250", "total_meur: 2300")
+    edit(project / "data/cards/atmp.yml", "total_meur: 2340", "total_meur: 2300")
     git(project, "commit", "-qam", "a committed change on the branch")
     result = run_diff(project)
     assert result.returncode == 0, result.stderr
-    assert "| `budget.total_meur` | € 2.250 miljoen | € 2.300 miljoen |" in result.stdout  # not "no changes"
+    assert "| `budget.total_meur` | € 2.340 miljoen | € 2.300 miljoen |" in result.stdout  # not "no changes"
 
 
 def test_an_unknown_base_is_a_clear_message_and_exit_1(project):
@@ -165,7 +165,7 @@ def test_an_unknown_base_is_a_clear_message_and_exit_1(project):
 
 
 def test_an_unreadable_card_still_gets_a_summary_and_exit_1(project):
-    edit(project / "data/cards/atmp.yml", "total_meur: 2250", "total_meur: 2300")
+    edit(project / "data/cards/atmp.yml", "total_meur: 2340", "total_meur: 2300")
     card = project / "data/cards/infectieziekten.yml"
     card.write_text(card.read_text() + "\n\tbroken: [\n")
     result = run_diff(project, "HEAD")
@@ -176,15 +176,15 @@ def test_an_unreadable_card_still_gets_a_summary_and_exit_1(project):
 
 
 def test_out_writes_a_summary_with_before_and_after_pictures_of_the_changed_sheets(project, tmp_path):
-    edit(project / "data/cards/atmp.yml", "total_meur: 2250", "total_meur: 2300")
+    edit(project / "data/cards/atmp.yml", "total_meur: 2340", "total_meur: 2300")
     edit(project / "data/cards/atmp.yml", "end: 2035", "end: 2034")
     review = tmp_path / "review"
     result = run_diff(project, "HEAD", "--out", str(review))
     assert result.returncode == 0, result.stderr
     summary = (review / "summary.md").read_text()
-    assert "| `budget.total_meur` | € 2.250 miljoen | € 2.300 miljoen |" in summary
+    assert "| `budget.total_meur` | € 2.340 miljoen | € 2.300 miljoen |" in summary
     assert "| `timeline.end` | 2035 | 2034 |" in summary
-    assert "€ 3.960 miljoen" in summary  # the programme's new flagship total
+    assert "€ 3.930 miljoen" in summary  # the programme's new flagship total
     changed = {"atmp", "biotech-nexus"}  # the flagship, and its programme whose sheet states the flagships' total
     pictures = sorted(path.name for path in review.glob("*.png"))
     assert pictures == sorted(

@@ -132,13 +132,13 @@ MISTAKES = {
         "parent: there is no card with id 'biotech-nexsu'; did you mean 'biotech-nexus'?",
     ),
     "decimal-comma": (
-        replace("total_meur: 1200\n", "total_meur: 1,5\n"),
+        replace("total_meur: 1150\n", "total_meur: 1,5\n"),
         0,
         "budget.total_meur: 1,5 heeft een decimale komma: schrijf 1.5 (met een punt)",
         "budget.total_meur: 1,5 has a decimal comma: write 1.5 (with a decimal point)",
     ),
     "ambiguous-thousands": (
-        replace("total_meur: 1200\n", "total_meur: 1.200\n"),
+        replace("total_meur: 1150\n", "total_meur: 1.200\n"),
         0,
         "budget.total_meur: 1.200 wordt gelezen als 1.2 (de punt is een decimaalteken): schrijf 1200 als je 1200 "
         "bedoelt, of 1.2 als je 1.2 bedoelt",
@@ -236,18 +236,18 @@ def test_a_folder_in_the_cards_folder_is_reported(data, capsys):
 
 
 def test_numbers_that_are_not_ambiguous_pass(data, capsys):
-    replace("total_meur: 1200\n", "total_meur: 0.125\n")(data)
+    replace("total_meur: 1150\n", "total_meur: 0.125\n")(data)
     assert main(["check", "--data", str(data), "--lang", "nl"]) == 0
-    replace("total_meur: 0.125\n", "total_meur: 1200\n")(data)
+    replace("total_meur: 0.125\n", "total_meur: 1150\n")(data)
     assert main(["check", "--data", str(data), "--lang", "nl"]) == 0
     capsys.readouterr()
 
 
 def test_both_readings_offered_for_1_200_are_accepted_by_check(data, capsys):
     for reading in ("1200", "1.2"):
-        replace("total_meur: 1200\n", f"total_meur: {reading}\n")(data)
+        replace("total_meur: 1150\n", f"total_meur: {reading}\n")(data)
         assert main(["check", "--data", str(data)]) == 0, capsys.readouterr().err
-        replace(f"total_meur: {reading}\n", "total_meur: 1200\n")(data)
+        replace(f"total_meur: {reading}\n", "total_meur: 1150\n")(data)
     capsys.readouterr()
 
 

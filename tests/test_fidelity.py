@@ -72,7 +72,7 @@ def test_the_source_is_read_as_its_distinct_cards() -> None:
         "Precision Diagnostics Platform",
     ]
     infectieziekten = cards[1]
-    expected = numbers("8.6", "1200", "100", "30", "70", "6", "7", "2026", "2030", "1082", "2013")
+    expected = numbers("8.6", "1150", "100", "30", "70", "6", "7", "2026", "2030", "1082", "2013")
     assert infectieziekten.figures == expected
     assert infectieziekten.sentences[0].startswith("Het Flagship Infectieziekten geeft een voorbeeld")
     assert "De focus ligt hierbij op een preventieve aanpak van infectieziekten." in infectieziekten.sentences

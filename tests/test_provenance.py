@@ -204,7 +204,7 @@ def test_the_unconfirmed_command_lists_every_value_with_its_place_and_note(tmp_p
     assert located == [
         f"infectieziekten.yml:{line_of(infectieziekten, '- shares.capital')}:9: shares.capital = 0: {SPLIT['nl']}",
         f"infectieziekten.yml:{line_of(infectieziekten, '- shares.rnd')}:9: shares.rnd = 100: {SPLIT['nl']}",
-        f"infectieziekten.yml:{line_of(infectieziekten, '- budget.total_meur')}:9: budget.total_meur = 1200: "
+        f"infectieziekten.yml:{line_of(infectieziekten, '- budget.total_meur')}:9: budget.total_meur = 1150: "
         f"{AMOUNT['nl']}",
         f"precision-diagnostics.yml:{line_of(precision, '- key_figures[1]')}:9: "
         f"key_figures[1].value = 100: {ESTIMATE['nl']}",

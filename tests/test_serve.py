@@ -89,7 +89,7 @@ def test_the_open_page_reloads_with_an_edit_shows_a_broken_card_and_comes_back(p
         page.wait_for_selector("article.md-content__inner")
         assert "Dit vernieuwde flagship is een voorbeeld" in article.inner_text()
 
-        preview.edit("atmp", "total_meur: 2250", "total_meur: <b>veel</b>")
+        preview.edit("atmp", "total_meur: 2340", "total_meur: <b>veel</b>")
         overlay = page.locator("#preview-problems")
         overlay.wait_for(timeout=300_000)
         text = overlay.inner_text()
@@ -110,7 +110,7 @@ def test_the_open_page_reloads_with_an_edit_shows_a_broken_card_and_comes_back(p
 
 
 def test_a_page_opened_while_a_card_is_broken_shows_the_problem(preview, browser):
-    preview.edit("atmp", "total_meur: 2250", "total_meur: veel")
+    preview.edit("atmp", "total_meur: 2340", "total_meur: veel")
     wait_for(lambda: "expected a number, got 'veel'" in preview.output())
     page = browser.new_page()
     try:
