@@ -130,6 +130,8 @@ def dcat_catalog(portfolio: Portfolio, modified: str | None, issued: str | None)
         "dct:title": _texts(settings.name),
         "dct:description": _texts(settings.description),
         "dct:publisher": publisher,
+        # The body that publishes the portfolio keeps its cards and signs their figures: it made the data too.
+        "dct:creator": publisher,
         "dct:language": languages,
         "dct:accessRights": {"@id": EU_PUBLIC_ACCESS},
         "dcat:landingPage": {"@id": base},

@@ -487,6 +487,7 @@ def test_the_open_data_is_described_for_catalogues_in_dcat_ap_nl(built_site, man
     publisher = graph.value(dataset, DCTERMS.publisher)
     assert publisher == URIRef(open_data["publisher"])  # the organisation by its TOOI identifier
     assert texts_of(graph, publisher, FOAF.name) == SETTINGS["publisher"]
+    assert graph.value(dataset, DCTERMS.creator) == publisher  # who keeps the cards made the data
     contact = graph.value(dataset, DCAT.contactPoint)
     assert (contact, RDF.type, VCARD.Kind) in graph
     assert texts_of(graph, contact, VCARD.fn) == open_data["contact_point"]["name"]
