@@ -108,9 +108,9 @@ def _build(portfolio: Portfolio, root: Path, out: Path, cache_dir: Path, progres
         docs = Path(work) / "docs"
         if on_pages is None:
             with _staging(out) as stage:
-                _render(renderer, root, docs, progress)
-                # WeasyPrint renders in worker processes while MkDocs builds the site here.
+                # WeasyPrint renders in worker processes while the pages are written and MkDocs builds the site here.
                 with PdfBuild(renderer, root, cache_dir / "sheets", progress) as pdfs:
+                    _render(renderer, root, docs, progress)
                     _mkdocs(portfolio, root, docs, stage, Path(work), cache_dir, progress)
                     with progress.step("pdf"):
                         pdfs.finish(stage)
