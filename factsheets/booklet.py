@@ -33,10 +33,24 @@ DIGITS = "0123456789"
 
 
 @dataclass(frozen=True)
-class PageNumbers:
-    """How the booklet's pages are numbered: with which font, from which page on (the cover's first page has none)."""
+class DigitsFont:
+    """The ten digits of the page numbers' font as the booklet embeds them: a TrueType subset, and its measures
+    in thousandths of an em. Made once by ``digits_font`` and kept (pdf.py caches it beside the sheets)."""
 
-    font: Path  # TrueType outlines, in a .ttf or .woff file
+    data: bytes
+    name: str
+    widths: dict[str, int]
+    bbox: tuple[int, int, int, int]
+    ascent: int
+    descent: int
+    cap_height: int
+
+
+@dataclass(frozen=True)
+class PageNumbers:
+    """How the booklet's pages are numbered: with which digits, from which page on (the cover's first page has none)."""
+
+    digits: DigitsFont
     first: int = 2
 
 
@@ -163,7 +177,7 @@ def _describe(booklet: pikepdf.Pdf, root: Dictionary, first_part: bytes, title: 
 
 
 def _number_pages(booklet: pikepdf.Pdf, numbers: PageNumbers) -> None:
-    font, widths = _digits_font(booklet, numbers.font)
+    font, widths = _embedded(booklet, numbers.digits), numbers.digits.widths
     for index, page in enumerate(booklet.pages):
         number = str(index + 1)
         if index + 1 < numbers.first:
@@ -188,8 +202,8 @@ def _free_font_name(page: pikepdf.Page) -> Name:
     return next(Name(f"/PageNumber{n}") for n in range(len(used) + 1) if f"/PageNumber{n}" not in used)
 
 
-def _digits_font(booklet: pikepdf.Pdf, path: Path) -> tuple[pikepdf.Object, dict[str, int]]:
-    """A simple TrueType font with the ten digits of ``path``, embedded; and each digit's width (1/1000 em)."""
+def digits_font(path: Path) -> DigitsFont:
+    """The ten digits of the font in ``path`` (TrueType outlines, in a .ttf or .woff file), subset by fontTools."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -204,20 +218,32 @@ def _digits_font(booklet: pikepdf.Pdf, path: Path) -> tuple[pikepdf.Object, dict
     font.save(data)
     scale = 1000 / font["head"].unitsPerEm
     cmap = font.getBestCmap()
-    widths = {digit: round(font["hmtx"][cmap[ord(digit)]][0] * scale) for digit in DIGITS}
     head, hhea = font["head"], font["hhea"]
-    base_font = Name("/PNUMBR+" + font["name"].getDebugName(6))
+    return DigitsFont(
+        data=data.getvalue(),
+        name=font["name"].getDebugName(6),
+        widths={digit: round(font["hmtx"][cmap[ord(digit)]][0] * scale) for digit in DIGITS},
+        bbox=tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),  # type: ignore[arg-type]
+        ascent=round(hhea.ascent * scale),
+        descent=round(hhea.descent * scale),
+        cap_height=round(font["OS/2"].sCapHeight * scale),
+    )
+
+
+def _embedded(booklet: pikepdf.Pdf, digits: DigitsFont) -> pikepdf.Object:
+    """The digits as a simple TrueType font of the booklet."""
+    base_font = Name("/PNUMBR+" + digits.name)
     descriptor = Dictionary(
         Type=Name.FontDescriptor,
         FontName=base_font,
         Flags=32,  # nonsymbolic: the digits are in the standard Latin character set
-        FontBBox=Array([round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]),
+        FontBBox=Array(list(digits.bbox)),
         ItalicAngle=0,
-        Ascent=round(hhea.ascent * scale),
-        Descent=round(hhea.descent * scale),
-        CapHeight=round(font["OS/2"].sCapHeight * scale),
+        Ascent=digits.ascent,
+        Descent=digits.descent,
+        CapHeight=digits.cap_height,
         StemV=120,
-        FontFile2=booklet.make_stream(data.getvalue(), Length1=len(data.getvalue())),
+        FontFile2=booklet.make_stream(digits.data, Length1=len(digits.data)),
     )
     dictionary = Dictionary(
         Type=Name.Font,
@@ -225,8 +251,8 @@ def _digits_font(booklet: pikepdf.Pdf, path: Path) -> tuple[pikepdf.Object, dict
         BaseFont=base_font,
         FirstChar=ord(DIGITS[0]),
         LastChar=ord(DIGITS[-1]),
-        Widths=Array([widths[digit] for digit in DIGITS]),
+        Widths=Array([digits.widths[digit] for digit in DIGITS]),
         FontDescriptor=booklet.make_indirect(descriptor),
         Encoding=Name.WinAnsiEncoding,
     )
-    return booklet.make_indirect(dictionary), widths
+    return booklet.make_indirect(dictionary)

@@ -17,6 +17,7 @@ import logging
 import math
 import multiprocessing
 import os
+import pickle
 import select
 import shutil
 import signal
@@ -30,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .fingerprint import add_tree, code_fingerprint, is_intact, seal
 from .fit import FIT_CLASS, FLOOR_PT, Attempt, Measure, culprit, measure, next_attempt, spread
@@ -38,6 +40,9 @@ from .messages import message
 from .problems import BuildError, InvalidInput, Problem
 from .progress import Progress
 from .render import QR_SCHEME, SHARE_IMAGE_SIZE, Renderer, booklet_path, inside, pdf_path, share_image_path
+
+if TYPE_CHECKING:
+    from .booklet import DigitsFont
 
 log = logging.getLogger(__name__)
 
@@ -200,8 +205,8 @@ class PdfBuild:
                 for code in portfolio.languages
             }
             jobs = [*self.sheets.values(), *self.covers.values(), *self.closings.values()]
-            salt = _inputs_fingerprint(root / "templates")
-            self.keys = {job.name: _key(job.name, job.html, salt) for job in jobs}
+            self.salt = _inputs_fingerprint(root / "templates")
+            self.keys = {job.name: _key(job.name, job.html, self.salt) for job in jobs}
             cache_dir.mkdir(parents=True, exist_ok=True)
         # A cached document is reused only when its bytes are the ones sealed after it passed the page check.
         self.missing = [job for job in jobs if not is_intact(self._cached(job.name))]
@@ -273,6 +278,19 @@ class PdfBuild:
             _write_atomically(image, sheet_as_jpeg(pdf.read_bytes()))
         return image
 
+    def _page_number_digits(self) -> DigitsFont:
+        """The page numbers' digits, subset from their font once and then read from the cache: fontTools takes a
+        third of a second to load and subset, much of a rebuild that changed one card."""
+        from .booklet import digits_font
+
+        entry = self.cache_dir / f"{_key('page number digits', self.salt, version('fonttools'))}.digits"
+        if is_intact(entry):
+            with contextlib.suppress(pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+                return pickle.loads(entry.read_bytes())
+        digits = digits_font(self.renderer.templates_dir / PAGE_NUMBER_FONT)
+        _write_atomically(entry, pickle.dumps(digits, protocol=pickle.HIGHEST_PROTOCOL))
+        return digits
+
     def _booklet(self, code: str) -> Path:
         """The booklet in the cache, keyed by its parts; assembled when it is not there yet."""
         portfolio = self.renderer.portfolio
@@ -287,7 +305,7 @@ class PdfBuild:
             from .booklet import PageNumbers, Part, assemble  # pikepdf: imported when a booklet is assembled
 
             parts_pdf = [Part(self._cached(name).read_bytes(), entry) for name, entry in parts]
-            pdf = assemble(parts_pdf, title, code, PageNumbers(self.renderer.templates_dir / PAGE_NUMBER_FONT))
+            pdf = assemble(parts_pdf, title, code, PageNumbers(self._page_number_digits()))
             _write_atomically(target, pdf)
             log.info("pdf: booklet %s assembled from %d parts", code, len(parts))
         return target

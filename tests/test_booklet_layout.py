@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import pickle
 import shutil
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from page_reading import MM, NORMAL_PT, PAGE_H, PAGE_W, Sheet
 from portfolios import FIXTURE_DATA
 from pypdf import PdfReader
 
-from factsheets.pdf import Job, render_pdf, write_pdfs
+from factsheets.booklet import digits_font
+from factsheets.pdf import PAGE_NUMBER_FONT, Job, render_pdf, write_pdfs
 from factsheets.render import CONTENTS_FIRST_PAGE_ROWS, Renderer, booklet_path, pdf_path
 from factsheets.validate import Portfolio, load_portfolio
 
@@ -89,6 +91,13 @@ def test_booklet_is_cover_sheets_in_order_and_closing_page(
     for number, card in enumerate(portfolio.cards, start=2):
         assert f"/projecten/{card.id}/" in page(booklets[code], number - 1).text, (number, card.id)
     assert portfolio.settings.tagline[code] in page(booklets[code], len(reader.pages) - 1).text
+
+
+def test_the_page_numbers_digits_are_subset_once_and_kept_with_the_sheets(site: Path) -> None:
+    """The first booklet subsets the digits and caches them; the second (the other language, numbered as the test
+    below reads) takes them from the cache."""
+    (entry,) = (site.parent / "cache").glob("*.digits")
+    assert pickle.loads(entry.read_bytes()) == digits_font(ROOT / "templates" / PAGE_NUMBER_FONT)
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
