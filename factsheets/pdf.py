@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import hashlib
 import logging
 import math
@@ -25,6 +26,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -221,7 +223,8 @@ class PdfBuild:
             initargs=(os.getpid(),),
         )
         base_url = str(root / "templates" / "print") + "/"
-        self.futures = [self.pool.submit(render_document, job, base_url) for job in self.missing]
+        with _collector_frozen():  # forked workers start at the first job
+            self.futures = deque(self.pool.submit(render_document, job, base_url) for job in self.missing)
 
     def __enter__(self) -> PdfBuild:
         return self
@@ -236,7 +239,9 @@ class PdfBuild:
         """Wait for every document; raise SheetsDoNotFit naming every sheet that does not fit."""
         overflows: list[SheetOverflow] = []
         with self.progress.step("weasyprint wait"):
-            for done, (job, future) in enumerate(zip(self.missing, self.futures, strict=True), start=1):
+            for done, job in enumerate(self.missing, start=1):
+                # Taken off the queue: its PDF and picture leave the build's memory once they are written.
+                future = self.futures.popleft()
                 try:
                     pdf, share_image = future.result()
                 except SheetOverflow as overflow:
@@ -325,6 +330,18 @@ def _workers_context() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["weasyprint", "factsheets.pdf"])
     return context
+
+
+@contextmanager
+def _collector_frozen() -> Iterator[None]:
+    """A forked worker shares the build's memory until either writes to it, and Python's garbage collector writes
+    to every object it visits: the objects the build has when the workers fork are kept out of the collector's
+    reach (``gc.freeze``), so that the workers neither copy them nor spend time going over them."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _die_with_the_build(build_pid: int) -> None:
