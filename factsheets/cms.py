@@ -94,8 +94,8 @@ FIELDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ("Project size", "The project's total budget."),
     ),
     "budget.total_meur": (
-        ("Totaal in miljoen euro", "Groter dan 0; 1200 betekent € 1.200 miljoen."),
-        ("Total in million euros", "Greater than 0; 1200 means € 1,200 million."),
+        ("Totaal in miljoen euro", "Groter dan 0; 1350 betekent € 1.350 miljoen."),
+        ("Total in million euros", "Greater than 0; 1350 means € 1,350 million."),
     ),
     "budget.includes_flagships": (
         (

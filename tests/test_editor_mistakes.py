@@ -138,12 +138,12 @@ MISTAKES = {
         "budget.total_meur: 1,5 has a decimal comma: write 1.5 (with a decimal point)",
     ),
     "ambiguous-thousands": (
-        replace("total_meur: 1150\n", "total_meur: 1.200\n"),
+        replace("total_meur: 1150\n", "total_meur: 1.350\n"),
         0,
-        "budget.total_meur: 1.200 wordt gelezen als 1.2 (de punt is een decimaalteken): schrijf 1200 als je 1200 "
-        "bedoelt, of 1.2 als je 1.2 bedoelt",
-        "budget.total_meur: 1.200 is read as 1.2 (the dot is a decimal point): write 1200 if you mean 1200, "
-        "or 1.2 if you mean 1.2",
+        "budget.total_meur: 1.350 wordt gelezen als 1.35 (de punt is een decimaalteken): schrijf 1350 als je 1350 "
+        "bedoelt, of 1.35 als je 1.35 bedoelt",
+        "budget.total_meur: 1.350 is read as 1.35 (the dot is a decimal point): write 1350 if you mean 1350, "
+        "or 1.35 if you mean 1.35",
     ),
     "duplicate-order": (
         replace("order: 1\n", "order: 2\n"),
@@ -243,8 +243,8 @@ def test_numbers_that_are_not_ambiguous_pass(data, capsys):
     capsys.readouterr()
 
 
-def test_both_readings_offered_for_1_200_are_accepted_by_check(data, capsys):
-    for reading in ("1200", "1.2"):
+def test_both_readings_offered_for_1_350_are_accepted_by_check(data, capsys):
+    for reading in ("1350", "1.35"):
         replace("total_meur: 1150\n", f"total_meur: {reading}\n")(data)
         assert main(["check", "--data", str(data)]) == 0, capsys.readouterr().err
         replace(f"total_meur: {reading}\n", "total_meur: 1150\n")(data)

@@ -91,8 +91,8 @@ def test_extraction_damage_is_repaired_before_reading() -> None:
 @pytest.mark.parametrize(
     ("text", "code", "expected"),
     [
-        ("€ 21.200 miljoen, 2,5x en 1,2%", "nl", {"21200", "2.5", "1.2"}),
-        ("€21,200 million, 2.5x and 1.2%", "en", {"21200", "2.5", "1.2"}),
+        ("€ 18.400 miljoen, 2,5x en 1,2%", "nl", {"18400", "2.5", "1.2"}),
+        ("€18,400 million, 2.5x and 1.2%", "en", {"18400", "2.5", "1.2"}),
         ("CfA 30-09-2025", "nl", {"30", "9", "2025"}),
         ("zie https://example.org/2024/rapport-7 en WCAG 2.1", "nl", set()),
     ],

@@ -33,10 +33,10 @@ def lang(code: str) -> Language:
 @pytest.mark.parametrize(
     ("value", "nl", "en"),
     [
-        (21200, "€ 21.200 miljoen", "€21,200 million"),
-        (2250, "€ 2.250 miljoen", "€2,250 million"),
-        (460, "€ 460 miljoen", "€460 million"),
-        (1200.5, "€ 1.200,5 miljoen", "€1,200.5 million"),  # cents only when there are any
+        (18400, "€ 18.400 miljoen", "€18,400 million"),
+        (2675, "€ 2.675 miljoen", "€2,675 million"),
+        (475, "€ 475 miljoen", "€475 million"),
+        (1350.5, "€ 1.350,5 miljoen", "€1,350.5 million"),  # cents only when there are any
         (0.25, "€ 0,25 miljoen", "€0.25 million"),
         (1_000_000, "€ 1.000.000 miljoen", "€1,000,000 million"),
     ],
@@ -47,8 +47,8 @@ def test_money_meur(value: float, nl: str, en: str) -> None:
 
 
 def test_money_uses_a_plain_space_not_a_no_break_space() -> None:
-    # Readers and search must find "€ 1.200"; the templates keep amounts on one line instead.
-    assert "\xa0" not in lang("nl").money_meur(21200)
+    # Readers and search must find "€ 1.350"; the templates keep amounts on one line instead.
+    assert "\xa0" not in lang("nl").money_meur(18400)
     assert "\xa0" not in lang("nl").figure(12600, "meur")
 
 
@@ -96,11 +96,11 @@ def test_percent(value: float, nl: str, en: str) -> None:
 
 def test_t_fills_in_values(code: str) -> None:
     expected = {
-        "nl": "inclusief de 3 flagships voor totaal € 3.910 miljoen",
-        "en": "including the 3 flagships totalling €3,910 million",
+        "nl": "inclusief de 3 flagships voor totaal € 3.970 miljoen",
+        "en": "including the 3 flagships totalling €3,970 million",
     }
     language = lang(code)
-    assert language.t("includes_flagships", count=3, amount=language.money_meur(3910)) == expected[code]
+    assert language.t("includes_flagships", count=3, amount=language.money_meur(3970)) == expected[code]
 
 
 def test_text_picks_the_language_and_tolerates_none(code: str) -> None:

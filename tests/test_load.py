@@ -240,7 +240,7 @@ def test_a_value_pyyaml_cannot_build_is_a_problem_not_a_crash(tmp_path):
 def test_a_fraction_with_three_decimals_is_an_ordinary_number(tmp_path):
     path = tmp_path / "data" / "cards" / "x.yml"
     path.parent.mkdir(parents=True)
-    path.write_text("a: 0.125\nb: 1.200\n", encoding="utf-8")
+    path.write_text("a: 0.125\nb: 1.350\n", encoding="utf-8")
     document = load_yaml(path, tmp_path)
     assert document.data["a"] == 0.125
     assert list(document.dotted_thousands) == [("b",)]

@@ -220,11 +220,13 @@ def test_the_share_picture_is_the_sheets_page(built_site, manifest, tmp_path):
     from PIL import Image, ImageChops, ImageStat
 
     alpha, beta = (next(entry for entry in manifest["cards"] if entry["id"] == name) for name in ("alpha", "beta"))
+    picture = built_site / alpha["urls"]["nl"]["pdf"].replace(".pdf", ".jpg")
 
     def drawn(entry: dict[str, Any]) -> Path:
         """The sheet drawn again, independently, as a PNG (no JPEG's loss) of the picture's size."""
         pdf = built_site / entry["urls"]["nl"]["pdf"]
-        size = ["-scale-to-x", "1200", "-scale-to-y", "848"]
+        width, height = jpeg_size(picture)
+        size = ["-scale-to-x", str(width), "-scale-to-y", str(height)]
         subprocess.run(["pdftoppm", "-png", "-singlefile", *size, pdf, tmp_path / entry["id"]], check=True)
         return tmp_path / f"{entry['id']}.png"
 
@@ -233,7 +235,6 @@ def test_the_share_picture_is_the_sheets_page(built_site, manifest, tmp_path):
         with Image.open(picture) as first, Image.open(other) as second:
             return max(ImageStat.Stat(ImageChops.difference(first.convert("RGB"), second.convert("RGB"))).mean)
 
-    picture = built_site / alpha["urls"]["nl"]["pdf"].replace(".pdf", ".jpg")
     # The same page, JPEG-compressed, differs little; another card's sheet far more (the check can fail).
     assert difference(picture, drawn(alpha)) < 3 < difference(picture, drawn(beta))
 

@@ -294,22 +294,22 @@ def test_timeline_scale_is_the_portfolios(portfolio: Portfolio, code: str) -> No
 
 
 def test_budget_without_included_flagships(renderer: Renderer, code: str) -> None:
-    params = {"total_meur": 1200, "flagship_count": 0, "flagships_meur": 0}
+    params = {"total_meur": 1350, "flagship_count": 0, "flagships_meur": 0}
     section = find_one(parse(render_component(renderer, "budget", params, code)), "section")
     assert text(find_one(section, "h2")) == {"nl": "Projectomvang", "en": "Project size"}[code]
-    assert text(find_one(section, "p", "fs-budget__total")) == {"nl": "€ 1.200 miljoen", "en": "€1,200 million"}[code]
+    assert text(find_one(section, "p", "fs-budget__total")) == {"nl": "€ 1.350 miljoen", "en": "€1,350 million"}[code]
     assert find_all(section, "p", "fs-budget__includes") == []
 
 
 def test_budget_with_included_flagships(renderer: Renderer, code: str) -> None:
-    params = {"total_meur": 21200, "flagship_count": 3, "flagships_meur": 3910}
+    params = {"total_meur": 18400, "flagship_count": 3, "flagships_meur": 3970}
     section = find_one(parse(render_component(renderer, "budget", params, code)), "section")
-    assert text(find_one(section, "p", "fs-budget__total")) == {"nl": "€ 21.200 miljoen", "en": "€21,200 million"}[code]
+    assert text(find_one(section, "p", "fs-budget__total")) == {"nl": "€ 18.400 miljoen", "en": "€18,400 million"}[code]
     assert (
         text(find_one(section, "p", "fs-budget__includes"))
         == {
-            "nl": "(inclusief de 3 flagships voor totaal € 3.910 miljoen)",
-            "en": "(including the 3 flagships totalling €3,910 million)",
+            "nl": "(inclusief de 3 flagships voor totaal € 3.970 miljoen)",
+            "en": "(including the 3 flagships totalling €3,970 million)",
         }[code]
     )
 

@@ -92,7 +92,7 @@ def test_the_guide_names_every_field_to_fill_in_with_the_forms_words():
     assert guide[0].startswith("Vul in (elke tekst in elke taal: nl, en)")
     fields = [line.split(":")[0].strip() for line in guide[1:-1]]
     assert fields == TEXT_FIELDS + NUMBER_FIELDS[:1] + ["budget.includes_flagships"] + NUMBER_FIELDS[1:]
-    assert "  budget.total_meur: Totaal in miljoen euro. Groter dan 0; 1200 betekent € 1.200 miljoen." in guide
+    assert "  budget.total_meur: Totaal in miljoen euro. Groter dan 0; 1350 betekent € 1.350 miljoen." in guide
     assert guide[-2].endswith("[exploration | partly_operational | operational]")
     assert guide[-1].endswith("order, preconditions, organisations, key_figures, sources, unconfirmed")
     with speaking("en"):

@@ -557,13 +557,13 @@ def test_flagships_adding_up_to_a_decimal_total_are_not_too_much(data_dir):
 
 
 def test_a_number_with_a_dutch_thousands_dot_is_refused(data_dir):
-    text = edit(PROGRAMME, "total_meur: 1000", "total_meur: 21.200")
+    text = edit(PROGRAMME, "total_meur: 1000", "total_meur: 18.400")
     assert problems_with(data_dir, text, "prog.yml") == [
         at(
             "prog.yml",
-            value_of(text, "total_meur: 21.200"),
-            "budget.total_meur: 21.200 is read as 21.2 (the dot is a decimal point): write 21200 if you mean 21200, "
-            "or 21.2 if you mean 21.2",
+            value_of(text, "total_meur: 18.400"),
+            "budget.total_meur: 18.400 is read as 18.4 (the dot is a decimal point): write 18400 if you mean 18400, "
+            "or 18.4 if you mean 18.4",
         )
     ]
 
