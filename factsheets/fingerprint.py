@@ -9,9 +9,16 @@ made (and, for a sheet, had passed the one-page check); an entry whose bytes no 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 PACKAGE = Path(__file__).resolve().parent
 """The project's own code: a change to the layout check, the sheet parameters or the site's
@@ -65,3 +72,29 @@ def is_intact(entry: Path) -> bool:
     if not entry.exists() or not record.is_file():
         return False
     return record.read_text(encoding="ascii").strip() == content_digest(entry)
+
+
+def write_sealed(target: Path, content: bytes) -> None:
+    """A cache entry written whole or not at all, then sealed: an interrupted build never leaves half a file that
+    looks finished. The temporary name is unique, so builds sharing the cache never write into each other's file."""
+    descriptor, partial = tempfile.mkstemp(prefix=f".{target.stem[:16]}-", suffix=".partial", dir=target.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(content)
+        os.replace(partial, target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    seal(target)
+
+
+def remembered(entry: Path, make: Callable[[], T]) -> T:
+    """The object kept in the cache entry ``entry`` (pickled and sealed); made by ``make`` and kept there when the
+    entry is missing or damaged. ``entry``'s name must change with everything ``make``'s result depends on."""
+    if is_intact(entry):
+        with contextlib.suppress(pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            return pickle.loads(entry.read_bytes())
+    made = make()
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    write_sealed(entry, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+    return made

@@ -22,11 +22,8 @@ import contextlib
 import functools
 import hashlib
 import html
-import os
-import pickle
 import posixpath
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -34,6 +31,8 @@ from urllib.parse import urlsplit
 
 import tinycss2
 from cssselect2 import parser as selectors
+
+from .fingerprint import code_fingerprint, remembered
 
 _STYLESHEET_LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">\s*')
 _SCRIPT = re.compile(r'<script src="([^"]+)"')
@@ -215,16 +214,9 @@ def _rules(css):
     """A stylesheet's rules, parsed once for all the pages of a build (and for each language's build)."""
     if _store is None:
         return _parse(css)
-    # This module's code is in the key: it decides what a parsed rule holds.
-    entry = _store / f"{hashlib.sha256(Path(__file__).read_bytes() + css.encode()).hexdigest()}.pickle"
-    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError):
-        return pickle.loads(entry.read_bytes())
-    rules = _parse(css)
-    _store.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=_store, suffix=".partial", delete=False) as partial:
-        partial.write(pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(partial.name, entry)  # whole or not at all, also when builds share the folder
-    return rules
+    # The project's code is in the key: this module decides what a parsed rule holds.
+    key = hashlib.sha256(f"{code_fingerprint()}\n{css}".encode()).hexdigest()
+    return remembered(_store / f"{key}.pickle", lambda: _parse(css))
 
 
 def _parse(css):

@@ -18,7 +18,6 @@ import logging
 import math
 import multiprocessing
 import os
-import pickle
 import select
 import shutil
 import signal
@@ -35,7 +34,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .fingerprint import add_tree, code_fingerprint, is_intact, seal
+from .fingerprint import add_tree, code_fingerprint, is_intact, remembered, write_sealed
 from .fit import FIT_CLASS, FLOOR_PT, Attempt, Measure, culprit, measure, next_attempt, spread
 from .load import display_name, dotted, load_yaml
 from .messages import message
@@ -247,9 +246,9 @@ class PdfBuild:
                 except SheetOverflow as overflow:
                     overflows.append(overflow)  # the others are laid out too: every sheet to shorten in one run
                 else:
-                    _write_atomically(self._cached(job.name), pdf)
+                    write_sealed(self._cached(job.name), pdf)
                     if share_image is not None:
-                        _write_atomically(_share_image_of(self._cached(job.name)), share_image)
+                        write_sealed(_share_image_of(self._cached(job.name)), share_image)
                 log.info("pdf %d/%d: %s", done, len(self.missing), job.name)
                 self.progress.count("sheets", done, len(self.missing))
         if overflows:
@@ -280,7 +279,7 @@ class PdfBuild:
     def _share_image(pdf: Path) -> Path:
         image = _share_image_of(pdf)
         if not is_intact(image):
-            _write_atomically(image, sheet_as_jpeg(pdf.read_bytes()))
+            write_sealed(image, sheet_as_jpeg(pdf.read_bytes()))
         return image
 
     def _page_number_digits(self) -> DigitsFont:
@@ -289,12 +288,7 @@ class PdfBuild:
         from .booklet import digits_font
 
         entry = self.cache_dir / f"{_key('page number digits', self.salt, version('fonttools'))}.digits"
-        if is_intact(entry):
-            with contextlib.suppress(pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-                return pickle.loads(entry.read_bytes())
-        digits = digits_font(self.renderer.templates_dir / PAGE_NUMBER_FONT)
-        _write_atomically(entry, pickle.dumps(digits, protocol=pickle.HIGHEST_PROTOCOL))
-        return digits
+        return remembered(entry, lambda: digits_font(self.renderer.templates_dir / PAGE_NUMBER_FONT))
 
     def _booklet(self, code: str) -> Path:
         """The booklet in the cache, keyed by its parts; assembled when it is not there yet."""
@@ -311,7 +305,7 @@ class PdfBuild:
 
             parts_pdf = [Part(self._cached(name).read_bytes(), entry) for name, entry in parts]
             pdf = assemble(parts_pdf, title, code, PageNumbers(self._page_number_digits()))
-            _write_atomically(target, pdf)
+            write_sealed(target, pdf)
             log.info("pdf: booklet %s assembled from %d parts", code, len(parts))
         return target
 
@@ -392,20 +386,6 @@ def _publish(cached: Path, site: Path, name: str) -> None:
     target = inside(site, name)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(cached, target)
-
-
-def _write_atomically(target: Path, content: bytes) -> None:
-    # Write then rename, so an interrupted build never leaves half a PDF in the cache; sealed last.
-    # The temporary name is unique, so builds sharing the cache never write into each other's file.
-    descriptor, partial = tempfile.mkstemp(prefix=f".{target.stem[:16]}-", suffix=".partial", dir=target.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(content)
-        os.replace(partial, target)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
-    seal(target)
 
 
 def _share_image_of(cached_sheet: Path) -> Path:

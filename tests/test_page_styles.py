@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from factsheets import page_styles
+from factsheets.fingerprint import write_sealed
 
 CSS = ".md-header{color:red}@media print{.md-footer{display:none}}"
 
@@ -26,7 +27,7 @@ def test_a_parsed_stylesheet_is_kept_for_the_next_build(tmp_path: Path):
         parsed = page_styles._rules(CSS)
     (entry,) = tmp_path.glob("*.pickle")
     assert pickle.loads(entry.read_bytes()) == parsed
-    entry.write_bytes(pickle.dumps(parsed[:1]))  # what the next build finds is what it uses
+    write_sealed(entry, pickle.dumps(parsed[:1]))  # what the next build finds (sealed) is what it uses
     page_styles._rules.cache_clear()
     with page_styles.parsed_in(tmp_path):
         assert page_styles._rules(CSS) == parsed[:1]
