@@ -25,6 +25,11 @@ from benchmarks.generate import generate  # noqa: E402
 
 WORK = ROOT / ".build" / "bench"
 SIZES = (10, 40, 100, 400)
+SAMPLE_EVERY = 0.5
+"""Seconds between two samples of a build's memory. Reading a process's PSS makes the kernel walk its page
+tables, and costs more the larger the process: sampled every 0.05 s, the sampler took a quarter of a core from
+a 40-card build on this 2-core machine, and more from the larger processes of a 400-card build, which skewed
+the scaling it measures. A build's memory rises and falls over seconds, not tenths of one."""
 STEPS = ("load", "validate", "render", "print html", "mkdocs", "pdf", "weasyprint wait")
 
 
@@ -48,7 +53,7 @@ def build(data: Path, out: Path, cache: Path) -> dict:
     peak = 0
     while child.poll() is None:
         peak = max(peak, _tree_rss(child.pid))
-        time.sleep(0.05)
+        time.sleep(SAMPLE_EVERY)
     wall = time.perf_counter() - started
     stdout, stderr = child.communicate()
     if child.returncode != 0:
@@ -59,20 +64,23 @@ def build(data: Path, out: Path, cache: Path) -> dict:
 def _tree_rss(pid: int) -> int:
     """Memory of ``pid`` and all its descendants, in bytes: the sum of their proportional set sizes
     (PSS), which counts a page shared by several processes once, not once per process."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
     tree, frontier = {pid}, [pid]
     while frontier:
-        current = frontier.pop()
-        children = [child for child, parent in parents.items() if parent == current]
+        children = _children(frontier.pop())
         tree.update(children)
         frontier += children
     return sum(_pss(member) for member in tree)
+
+
+def _children(pid: int) -> list[int]:
+    """The process's children, from each of its threads' ``children`` list (no scan of all of /proc)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
 
 
 def _pss(pid: int) -> int:
