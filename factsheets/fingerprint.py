@@ -14,6 +14,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -74,6 +75,28 @@ def is_intact(entry: Path) -> bool:
     return record.read_text(encoding="ascii").strip() == content_digest(entry)
 
 
+def reused(entry: Path) -> bool:
+    """Whether ``entry`` is intact (see ``is_intact``). An intact entry is marked as used now, it and its digest
+    (their modification time), so that ``prune`` keeps it."""
+    if not is_intact(entry):
+        return False
+    for path in (entry, digest_file(entry)):
+        with contextlib.suppress(OSError):  # a cache on a read-only disk is still read
+            os.utime(path)
+    return True
+
+
+def prune(folder: Path, unused_for_days: float) -> None:
+    """Remove the files in ``folder`` that no build has made or reused (``reused``) for ``unused_for_days``:
+    entries, their digests, and the partial files of killed builds. Content-addressed caches otherwise only grow:
+    every edited card and every change to the templates adds entries that no later build asks for."""
+    cutoff = time.time() - unused_for_days * 24 * 3600
+    for path in folder.iterdir():
+        with contextlib.suppress(OSError):  # removed meanwhile by another build sharing the cache
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+
+
 def write_sealed(target: Path, content: bytes) -> None:
     """A cache entry written whole or not at all, then sealed: an interrupted build never leaves half a file that
     looks finished. The temporary name is unique, so builds sharing the cache never write into each other's file."""
@@ -91,7 +114,7 @@ def write_sealed(target: Path, content: bytes) -> None:
 def remembered(entry: Path, make: Callable[[], T]) -> T:
     """The object kept in the cache entry ``entry`` (pickled and sealed); made by ``make`` and kept there when the
     entry is missing or damaged. ``entry``'s name must change with everything ``make``'s result depends on."""
-    if is_intact(entry):
+    if reused(entry):
         with contextlib.suppress(pickle.UnpicklingError, EOFError, AttributeError, TypeError):
             return pickle.loads(entry.read_bytes())
     made = make()

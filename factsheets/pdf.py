@@ -34,7 +34,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .fingerprint import add_tree, code_fingerprint, is_intact, remembered, write_sealed
+from .fingerprint import add_tree, code_fingerprint, remembered, reused, write_sealed
 from .fit import FIT_CLASS, FLOOR_PT, Attempt, Measure, culprit, measure, next_attempt, spread
 from .load import display_name, dotted, load_yaml
 from .messages import message
@@ -210,7 +210,7 @@ class PdfBuild:
             self.keys = {job.name: _key(job.name, job.html, self.salt) for job in jobs}
             cache_dir.mkdir(parents=True, exist_ok=True)
         # A cached document is reused only when its bytes are the ones sealed after it passed the page check.
-        self.missing = [job for job in jobs if not is_intact(self._cached(job.name))]
+        self.missing = [job for job in jobs if not reused(self._cached(job.name))]
         log.info("pdf: %d of %d documents to render, %d from the cache", len(self.missing), len(jobs),
                  len(jobs) - len(self.missing))  # fmt: skip
         self.progress.note("pdf", message("progress.pdf_note", rendered=len(self.missing),
@@ -278,7 +278,7 @@ class PdfBuild:
     @staticmethod
     def _share_image(pdf: Path) -> Path:
         image = _share_image_of(pdf)
-        if not is_intact(image):
+        if not reused(image):
             write_sealed(image, sheet_as_jpeg(pdf.read_bytes()))
         return image
 
@@ -300,7 +300,7 @@ class PdfBuild:
         title = self.renderer.booklet_title(code)
         # The parts' keys include the project's code, booklet.py's assembly among it.
         target = self.cache_dir / f"{_key(title, *(f'{self.keys[n]} {e}' for n, e in parts), code)}.pdf"
-        if not is_intact(target):
+        if not reused(target):
             from .booklet import PageNumbers, Part, assemble  # pikepdf: imported when a booklet is assembled
 
             parts_pdf = [Part(self._cached(name).read_bytes(), entry) for name, entry in parts]

@@ -31,7 +31,7 @@ import jinja2
 import yaml
 
 from .cms import INTERFACE_LANGUAGES, PAGE_TITLE, config_file_name, interface_words
-from .fingerprint import add_tree, code_fingerprint, digest_file, is_intact, seal
+from .fingerprint import add_tree, code_fingerprint, digest_file, is_intact, prune, seal
 from .history import card_histories
 from .i18n import Language
 from .messages import message
@@ -126,6 +126,19 @@ def _build(portfolio: Portfolio, root: Path, out: Path, cache_dir: Path, progres
                 sheets = Path(work) / "sheets"
                 pdfs.finish(sheets)
                 _replace_files(sheets, out)
+    _prune_caches(cache_dir)
+
+
+CACHE_KEPT_DAYS = 30
+"""A sheet or parsed stylesheet in the cache that no build has used for this long is removed: the caches are
+content-addressed, so each edit and each template change adds entries that only an old commit would ask for, and
+the cache CI keeps between workflow runs would otherwise grow with every one of them."""
+
+
+def _prune_caches(cache_dir: Path) -> None:
+    for folder in (cache_dir / "sheets", cache_dir / "styles"):
+        if folder.is_dir():
+            prune(folder, CACHE_KEPT_DAYS)
 
 
 def _render(renderer: Renderer, root: Path, docs: Path, progress: Progress) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 from factsheets import fingerprint
-from factsheets.fingerprint import code_fingerprint, content_digest, is_intact, seal
+from factsheets.fingerprint import code_fingerprint, content_digest, digest_file, is_intact, prune, reused, seal
 
 
 @pytest.fixture
@@ -75,3 +77,42 @@ def test_the_code_fingerprint_follows_the_packages_python_files(tmp_path, monkey
     with (package / "render.py").open("a", encoding="utf-8") as code:
         code.write("\n# changed\n")
     assert code_fingerprint() != before
+
+
+# --- pruning: what no build has used for a while leaves the cache -----------------------------------------
+
+
+def aged(path: Path, days: float) -> None:
+    then = time.time() - days * 24 * 3600
+    os.utime(path, (then, then))
+
+
+def sealed_entry(folder: Path, name: str, days_unused: float) -> Path:
+    entry = folder / name
+    entry.write_bytes(f"%PDF-1.7 {name}".encode())
+    seal(entry)
+    for path in (entry, digest_file(entry)):
+        aged(path, days_unused)
+    return entry
+
+
+def test_pruning_keeps_what_was_reused_or_recently_made_and_removes_the_rest(tmp_path):
+    used = sealed_entry(tmp_path, "used.pdf", 40)
+    sealed_entry(tmp_path, "forgotten.pdf", 40)
+    sealed_entry(tmp_path, "recent.pdf", 2)
+    (tmp_path / ".killed-build.partial").write_bytes(b"%PDF-1.7 half")
+    aged(tmp_path / ".killed-build.partial", 40)
+    assert reused(used)
+    prune(tmp_path, 30)
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "recent.pdf", "recent.pdf.sha256", "used.pdf", "used.pdf.sha256"
+    ]  # fmt: skip
+
+
+def test_a_damaged_entry_is_not_marked_as_reused(tmp_path):
+    entry = sealed_entry(tmp_path, "cut.pdf", 40)
+    entry.write_bytes(b"%PDF-1.7 cu")
+    aged(entry, 40)
+    assert not reused(entry)
+    prune(tmp_path, 30)
+    assert not entry.exists() and not digest_file(entry).exists()

@@ -614,8 +614,9 @@ def cache_copy(warm: Warm, tmp_path: Path) -> Path:
     return Path(shutil.copytree(warm.cache, tmp_path / "cache"))
 
 
-def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    return {path.name: (path.stat().st_ino, path.stat().st_mtime_ns) for path in folder.iterdir()}
+def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
+    # Not the modification time: a build marks what it reuses (fingerprint.reused). A rewrite is a new file.
+    return {path.name: (path.stat().st_ino, path.read_bytes()) for path in folder.iterdir()}
 
 
 def templates_copy(tmp_path: Path) -> Path:

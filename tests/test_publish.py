@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -233,6 +235,24 @@ def test_a_truncated_pdf_in_the_cache_is_rendered_again(data, cache, tmp_path, m
     log = build_and_log(data, tmp_path / "second", cache)
     assert f"making the PDFs: 1 laid out, {documents_rendered_by_a_build(data) - 1} from the cache" in log
     assert tree_hashes(tmp_path / "second") == tree_hashes(tmp_path / "first")
+
+
+def test_a_build_keeps_the_cached_pdfs_it_reuses_and_removes_those_no_build_used_for_a_month(
+    data, cache, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    build(data, tmp_path / "first", cache)
+    two_months_ago = time.time() - 60 * 24 * 3600
+    stale = cache / "sheets" / "0123abcd.pdf"  # a sheet only an old commit's cards would ask for
+    shutil.copyfile(tmp_path / "first" / "pdf" / "alpha.en.pdf", stale)
+    for path in (cache / "sheets").iterdir():
+        os.utime(path, (two_months_ago, two_months_ago))
+    log = build_and_log(data, tmp_path / "second", cache)
+    assert f"making the PDFs: 0 laid out, {documents_rendered_by_a_build(data)} from the cache" in log
+    assert not stale.exists()
+    log = build_and_log(data, tmp_path / "third", cache)  # what the second build reused is still there
+    assert f"making the PDFs: 0 laid out, {documents_rendered_by_a_build(data)} from the cache" in log
+    assert tree_hashes(tmp_path / "third") == tree_hashes(tmp_path / "first")
 
 
 def test_an_altered_file_in_the_cached_site_makes_mkdocs_build_again(data, cache, tmp_path, monkeypatch):
