@@ -51,9 +51,13 @@ def build(data: Path, out: Path, cache: Path) -> dict:
     child = subprocess.Popen([sys.executable, "-c", code, str(ROOT), str(data), str(out), str(cache)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
     peak = 0
-    while child.poll() is None:
+    while True:
         peak = max(peak, _tree_rss(child.pid))
-        time.sleep(SAMPLE_EVERY)
+        try:  # not a sleep: the wall time ends when the build does, not at the next sample
+            child.wait(timeout=SAMPLE_EVERY)
+            break
+        except subprocess.TimeoutExpired:
+            continue
     wall = time.perf_counter() - started
     stdout, stderr = child.communicate()
     if child.returncode != 0:
