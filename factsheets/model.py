@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Annotated, Any, Literal, get_args, get_origin
 from urllib.parse import urlsplit
 
@@ -84,8 +84,17 @@ def _check_plain_texts(value: dict[str, str]) -> dict[str, str]:
     return value
 
 
+@lru_cache(maxsize=8192)
+def _is_clean_markdown(text: str) -> bool:
+    # Only the answer is remembered, not the messages, which are in the language chosen when they are shown.
+    # The live preview validates every card on every save; most texts are the ones it validated before.
+    return not markdown_issues(text, MAX_CARD_MARKDOWN)
+
+
 def _check_markdown_texts(value: dict[str, str]) -> dict[str, str]:
     for code, text in value.items():
+        if _is_clean_markdown(text):
+            continue
         issues = markdown_issues(text, MAX_CARD_MARKDOWN)
         if issues:
             first = issues[0]

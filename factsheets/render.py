@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -94,11 +94,15 @@ def inside(base: Path, relative_path: str) -> Path:
 # --- card text -------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
 def markdown_to_html(text: str) -> Markup:
     """Card Markdown as safe HTML: raw HTML shown as text, links only absolute http(s) and mailto.
 
     Relative links mean nothing on a printed sheet (WeasyPrint would make them ``file://`` links),
     so ``check`` refuses them and they are dropped here.
+
+    Remembered per text (the result depends on nothing else): each text is shown on the card's page and
+    its sheet, and the live preview's rebuilds convert only the texts an edit changed.
     """
     return safe_html(text)[0]
 
@@ -358,6 +362,7 @@ def _without_blank_lines(html: str) -> str:
     return "\n".join(line for line in html.splitlines() if line.strip()) + "\n"
 
 
+@lru_cache(maxsize=8192)
 def plain_text(markdown_text: str) -> str:
     """Card Markdown as the words a reader sees, without markup: for descriptions and link previews."""
     return unescape(nh3.clean(markdown_to_html(markdown_text), tags=set()))
