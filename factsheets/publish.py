@@ -116,12 +116,17 @@ def _build(portfolio: Portfolio, root: Path, out: Path, cache_dir: Path, progres
                         pdfs.finish(stage)
                 _publish(portfolio, root, stage, offline, progress, renderer)
         else:
+            after_pages: list[Callable[[Path], None]] = []
+            # An offline copy's pages are changed after MkDocs; the cache must keep them as MkDocs made them.
+            deferred = None if offline else after_pages
             with _staging(out) as stage:
                 _render(renderer, root, docs, progress)
-                _mkdocs(portfolio, root, docs, stage, Path(work), cache_dir, progress)
+                _mkdocs(portfolio, root, docs, stage, Path(work), cache_dir, progress, deferred)
                 _publish(portfolio, root, stage, offline, progress, renderer)
                 _keep_previous_sheets(out, stage)
             on_pages()
+            for step in after_pages:
+                step(out)
             with PdfBuild(renderer, root, cache_dir / "sheets", progress) as pdfs, progress.step("pdf"):
                 sheets = Path(work) / "sheets"
                 pdfs.finish(sheets)
@@ -149,9 +154,9 @@ def _render(renderer: Renderer, root: Path, docs: Path, progress: Progress) -> N
 
 
 def _mkdocs(portfolio: Portfolio, root: Path, docs: Path, stage: Path, work: Path, cache_dir: Path,
-            progress: Progress) -> None:  # fmt: skip
+            progress: Progress, after_pages: list[Callable[[Path], None]] | None = None) -> None:  # fmt: skip
     with progress.step("mkdocs"):
-        reused = run_mkdocs(portfolio, root, docs, stage, work, cache_dir)
+        reused = run_mkdocs(portfolio, root, docs, stage, work, cache_dir, after_pages)
         progress.note("mkdocs", message("progress.mkdocs_reused" if reused else "progress.mkdocs_built"))
 
 
@@ -461,13 +466,22 @@ def _mkdocs_warnings() -> Iterator[list[str]]:
         logger.removeHandler(collector)
 
 
-def run_mkdocs(portfolio: Portfolio, root: Path, docs: Path, site: Path, work: Path, cache_dir: Path) -> bool:
+def run_mkdocs(
+    portfolio: Portfolio,
+    root: Path,
+    docs: Path,
+    site: Path,
+    work: Path,
+    cache_dir: Path,
+    after_pages: list[Callable[[Path], None]] | None = None,
+) -> bool:
     """Run MkDocs on ``mkdocs.yml``, completed with this build's folders and navigation.
 
     When nothing MkDocs reads has changed since the last build, its output (in ``cache_dir/site``) is reused
     (returns True).
     Otherwise only the pages whose source or navigation changed are rendered again (see pagecache.py).
-    Only the latest output is kept.
+    Only the latest output is kept. With ``after_pages`` (the live preview), keeping it is left there, as a step
+    to run on the published site once the reader has the pages: the copy is a good part of a one-card rebuild.
     """
     config = mkdocs_config(portfolio, root, docs, site)
     salt = _site_salt(config, docs, root / "templates" / "site")
@@ -497,8 +511,16 @@ def run_mkdocs(portfolio: Portfolio, root: Path, docs: Path, site: Path, work: P
         # In strict mode MkDocs only says how many warnings stopped it: the editor needs the warnings.
         raise BuildError(message("build.mkdocs_failed", reason="; ".join(warnings) or error)) from None
     split_search_index(portfolio, site)
-    _keep_only(outputs, cached, site)
-    pages.save()
+    files = sorted(path.relative_to(site) for path in site.rglob("*") if path.is_file())
+
+    def keep(published: Path) -> None:
+        _keep_only(outputs, cached, published, files)
+        pages.save()
+
+    if after_pages is None:
+        keep(site)
+    else:
+        after_pages.append(keep)
     return False
 
 
@@ -611,8 +633,9 @@ STALE_PARTIAL_SECONDS = 3600
 """A half-copied cache entry this old belongs to a build that was killed, not to one still copying."""
 
 
-def _keep_only(cache_dir: Path, target: Path, site: Path) -> None:
-    """Keep this build's MkDocs output as the only cached one, sealed with the digest of its files.
+def _keep_only(cache_dir: Path, target: Path, site: Path, files: list[Path]) -> None:
+    """Keep this build's MkDocs output (``files``, in ``site``) as the only cached one, sealed with the digest of
+    its files. Only MkDocs' files: ``site`` may hold what the build published beside them.
 
     Builds sharing the cache each copy into a folder of their own and rename it into place;
     the first to finish stores and seals it, the others find it there.
@@ -620,7 +643,9 @@ def _keep_only(cache_dir: Path, target: Path, site: Path) -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=".site-", suffix=".partial", dir=cache_dir))
     try:
-        shutil.copytree(site, partial, dirs_exist_ok=True)
+        for name in files:
+            (partial / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(site / name, partial / name)
         partial.rename(target)
     except OSError:
         shutil.rmtree(partial, ignore_errors=True)

@@ -255,6 +255,23 @@ def test_a_build_keeps_the_cached_pdfs_it_reuses_and_removes_those_no_build_used
     assert tree_hashes(tmp_path / "third") == tree_hashes(tmp_path / "first")
 
 
+def test_the_preview_keeps_mkdocs_output_after_showing_the_pages_as_a_build_would(data, cache, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+    def cached_outputs() -> set[Path]:
+        return {path for path in (cache / "site").glob("*") if path.is_dir()}
+
+    before, cached_when_shown = cached_outputs(), []
+    build_site(load_portfolio(data, data.parent), data.parent, tmp_path / "preview", cache,
+               on_pages=lambda: cached_when_shown.append(cached_outputs()))  # fmt: skip
+    assert cached_when_shown == [before], "the output was copied into the cache before the pages were shown"
+    (kept,) = [path for path in (cache / "site").iterdir() if path.is_dir()]
+    assert not (kept / "pdf").exists() and not (kept / "portfolio.json").exists()  # the build's, not MkDocs'
+    log = build_and_log(data, tmp_path / "built", cache)
+    assert "building the website: unchanged, reused" in log
+    assert tree_hashes(tmp_path / "built") == tree_hashes(tmp_path / "preview")
+
+
 def test_an_altered_file_in_the_cached_site_makes_mkdocs_build_again(data, cache, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     build(data, tmp_path / "first", cache)
