@@ -1,7 +1,8 @@
 """factsheets.validate: every rule, each with a small failing file, reported at file:line:col: field.
 
-Each test writes small card files into a throw-away ``data/`` (with a copy of the real
-site.yml) and checks the problems load_portfolio reports. Positions are found in the
+Each test writes small card files into a throw-away ``data/`` (with a copy of the test
+fixture's site.yml, never the live portfolio's) and checks the problems load_portfolio reports;
+the ``data/cards/...`` in the expected messages are those throw-away files. Positions are found in the
 card's own text with ``where()``, so a test shows the place an editor would jump to.
 """
 
