@@ -132,9 +132,9 @@ def median(results: list[dict]) -> dict:
     return sorted(results, key=lambda result: result["wall"])[len(results) // 2]
 
 
-def clean_build(data: Path, size: int | str) -> dict:
-    """A clean build of ``data``, into an output and a cache of its own."""
-    out, cache = WORK / f"site-{size}", WORK / f"cache-{size}"
+def clean_build(data: Path, name: str) -> dict:
+    """A clean build of ``data``, into an output and a cache named ``name``."""
+    out, cache = WORK / f"site-{name}", WORK / f"cache-{name}"
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(cache, ignore_errors=True)
     return build(data, out, cache)
@@ -224,7 +224,7 @@ def main() -> None:
     for size in SIZES:
         print(f"clean build, {size} cards ...", file=sys.stderr, flush=True)
         repeats = REPEATS if size < 100 else 1
-        rows.append(("clean build", size, median([clean_build(data[size], size) for _ in range(repeats)])))
+        rows.append(("clean build", size, median([clean_build(data[size], str(size)) for _ in range(repeats)])))
     print("rebuilds, 100 cards ...", file=sys.stderr, flush=True)
     unchanged, changed = [], []
     for attempt in range(REPEATS):

@@ -117,11 +117,10 @@ def _build(portfolio: Portfolio, root: Path, out: Path, cache_dir: Path, progres
                 _publish(portfolio, root, stage, offline, progress, renderer)
         else:
             after_pages: list[Callable[[Path], None]] = []
-            # An offline copy's pages are changed after MkDocs; the cache must keep them as MkDocs made them.
-            deferred = None if offline else after_pages
             with _staging(out) as stage:
                 _render(renderer, root, docs, progress)
-                _mkdocs(portfolio, root, docs, stage, Path(work), cache_dir, progress, deferred)
+                # An offline copy's pages change after MkDocs; its cache entry is kept before, as MkDocs made them.
+                _mkdocs(portfolio, root, docs, stage, Path(work), cache_dir, progress, None if offline else after_pages)
                 _publish(portfolio, root, stage, offline, progress, renderer)
                 _keep_previous_sheets(out, stage)
             on_pages()
